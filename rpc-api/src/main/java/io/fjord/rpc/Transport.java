@@ -1,0 +1,118 @@
+package io.fjord.rpc;
+
+import io.fjord.rpc.internal.Internal;
+import io.fjord.rpc.internal.TransportCore;
+import io.fjord.rpc.spi.DriverTransport;
+import io.fjord.rpc.spi.TransportDriver;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+
+/**
+ * A connection to a message broker (or the in-process {@code memory://} bus), opened from a URL
+ * and shared by every {@link io.fjord.rpc.client.RpcClient} and {@link io.fjord.rpc.server.RpcServer}
+ * of an application.
+ *
+ * <pre>{@code
+ * try (Transport transport = Transport.open("rabbit://guest:guest@localhost:5672/")) {
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>The driver is chosen by the URL scheme through {@link ServiceLoader}: {@code memory://} (alias
+ * {@code fake://}) is built in; {@code rabbit://}, {@code amqp://} and {@code amqps://} come with
+ * {@code io.fjord:rpc-transport-amqp}.
+ *
+ * <p>Thread-safe. Build one per broker and share it; {@link #close()} closes the servers
+ * started on it, fails calls still waiting for a reply, and closes the connections, in bounded time.
+ */
+public final class Transport implements AutoCloseable {
+  static {
+    Internal.setCoreAccessor(t -> t.core);
+  }
+
+  private static final Map<String, String> KNOWN_ARTIFACTS = Map.of(
+      "rabbit", "io.fjord:rpc-transport-amqp",
+      "amqp", "io.fjord:rpc-transport-amqp",
+      "amqps", "io.fjord:rpc-transport-amqp",
+      "kombu", "io.fjord:rpc-transport-amqp");
+
+  private final TransportCore core;
+
+  private Transport(TransportCore core) {
+    this.core = core;
+  }
+
+  /** Opens a transport with default {@link TransportOptions}. */
+  public static Transport open(String url) {
+    return open(TransportUrl.parse(url), TransportOptions.defaults());
+  }
+
+  /** Opens a transport with default {@link TransportOptions}. */
+  public static Transport open(TransportUrl url) {
+    return open(url, TransportOptions.defaults());
+  }
+
+  /**
+   * Opens a transport.
+   *
+   * @throws NoSuchDriverException when no installed driver handles the URL's scheme
+   * @throws TransportException when the broker cannot be reached
+   * @throws IllegalArgumentException for an invalid URL or unknown URL option
+   */
+  public static Transport open(TransportUrl url, TransportOptions options) {
+    TransportDriver driver = findDriver(url);
+    DriverTransport dt = driver.open(url, options);
+    return new Transport(new TransportCore(url, options, dt));
+  }
+
+  private static TransportDriver findDriver(TransportUrl url) {
+    Map<String, TransportDriver> drivers = new LinkedHashMap<>();
+    for (ClassLoader cl : new ClassLoader[] {Thread.currentThread().getContextClassLoader(), Transport.class.getClassLoader()}) {
+      if (cl == null) {
+        continue;
+      }
+      for (TransportDriver d : ServiceLoader.load(TransportDriver.class, cl)) {
+        for (String s : d.schemes()) {
+          drivers.putIfAbsent(s, d);
+        }
+      }
+    }
+    TransportDriver driver = drivers.get(url.scheme());
+    if (driver != null) {
+      return driver;
+    }
+    String artifact = KNOWN_ARTIFACTS.get(url.scheme());
+    String hint = artifact != null
+        ? "add the artifact " + artifact + " to the class path"
+        : "add a jar that provides an io.fjord.rpc.spi.TransportDriver for '" + url.scheme() + "'";
+    throw new NoSuchDriverException("No transport driver for scheme '" + url.scheme() + "' (URL " + url
+        + "); installed schemes: " + new TreeSet<>(drivers.keySet()) + "; " + hint, url.scheme(), drivers.keySet());
+  }
+
+  /** The URL this transport was opened with. */
+  public TransportUrl url() {
+    return core.url();
+  }
+
+  public TransportOptions options() {
+    return core.options();
+  }
+
+  /** True once {@link #close()} was called. */
+  public boolean isClosed() {
+    return core.isClosed();
+  }
+
+  /** Closes servers started on this transport, fails waiting calls, closes connections. Idempotent. */
+  @Override
+  public void close() {
+    core.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Transport{" + core.url() + "}";
+  }
+}

@@ -1,0 +1,205 @@
+package io.fjord.rpc.client;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Per-call overrides for {@link RpcClient#prepare(CallOptions)}, as oslo's {@code prepare(...)}
+ * keywords: every setting left unset keeps the client's value.
+ *
+ * <pre>{@code
+ * client.prepare(CallOptions.builder().server("host-1").timeout(Duration.ofSeconds(5)).build())
+ *     .call(ctx, "get", Map.of("id", 7), Instance.class);
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class CallOptions {
+  private final String exchange;
+  private final String topic;
+  private final String namespace;
+  private final String version;
+  private final String server;
+  private final Boolean fanout;
+  private final Duration timeout;
+  private final String versionCap;
+  private final Integer retry;
+  private final Duration callMonitorTimeout;
+  private final Boolean mandatory;
+
+  private CallOptions(Builder b) {
+    exchange = b.exchange;
+    topic = b.topic;
+    namespace = b.namespace;
+    version = b.version;
+    server = b.server;
+    fanout = b.fanout;
+    timeout = b.timeout;
+    versionCap = b.versionCap;
+    retry = b.retry;
+    callMonitorTimeout = b.callMonitorTimeout;
+    mandatory = b.mandatory;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public String exchange() {
+    return exchange;
+  }
+
+  public String topic() {
+    return topic;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  public String version() {
+    return version;
+  }
+
+  public String server() {
+    return server;
+  }
+
+  public Boolean fanout() {
+    return fanout;
+  }
+
+  public Duration timeout() {
+    return timeout;
+  }
+
+  public String versionCap() {
+    return versionCap;
+  }
+
+  public Integer retry() {
+    return retry;
+  }
+
+  public Duration callMonitorTimeout() {
+    return callMonitorTimeout;
+  }
+
+  public Boolean mandatory() {
+    return mandatory;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("CallOptions{");
+    String sep = "";
+    Object[][] fields = {{"exchange", exchange}, {"topic", topic}, {"namespace", namespace}, {"version", version},
+        {"server", server}, {"fanout", fanout}, {"timeout", timeout}, {"versionCap", versionCap}, {"retry", retry},
+        {"callMonitorTimeout", callMonitorTimeout}, {"mandatory", mandatory}};
+    for (Object[] f : fields) {
+      if (f[1] != null) {
+        sb.append(sep).append(f[0]).append('=').append(f[1]);
+        sep = ", ";
+      }
+    }
+    return sb.append('}').toString();
+  }
+
+  /** Builds {@link CallOptions}; not thread-safe. */
+  public static final class Builder {
+    private String exchange;
+    private String topic;
+    private String namespace;
+    private String version;
+    private String server;
+    private Boolean fanout;
+    private Duration timeout;
+    private String versionCap;
+    private Integer retry;
+    private Duration callMonitorTimeout;
+    private Boolean mandatory;
+
+    private Builder() {
+    }
+
+    public Builder exchange(String exchange) {
+      this.exchange = exchange;
+      return this;
+    }
+
+    public Builder topic(String topic) {
+      this.topic = topic;
+      return this;
+    }
+
+    public Builder namespace(String namespace) {
+      this.namespace = namespace;
+      return this;
+    }
+
+    /** Interface version {@code X.Y[.Z]} of the message. */
+    public Builder version(String version) {
+      this.version = version;
+      return this;
+    }
+
+    public Builder server(String server) {
+      this.server = server;
+      return this;
+    }
+
+    public Builder fanout(boolean fanout) {
+      this.fanout = fanout;
+      return this;
+    }
+
+    /** Call timeout (and the request's expiration); must be positive. */
+    public Builder timeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isZero() || timeout.isNegative()) {
+        throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    public Builder versionCap(String versionCap) {
+      this.versionCap = versionCap;
+      return this;
+    }
+
+    /** Publish retries on a broken connection: 0 fails at once, unset retries until the timeout. */
+    public Builder retry(int retry) {
+      if (retry < 0) {
+        throw new IllegalArgumentException("retry must be >= 0, got " + retry);
+      }
+      this.retry = retry;
+      return this;
+    }
+
+    /**
+     * oslo's {@code call_monitor_timeout}: the server sends heartbeats every half of it while the
+     * method runs, and the call fails when neither a heartbeat nor the reply came for this long.
+     * Whole seconds, at least 2 s (oslo servers send no heartbeat below that).
+     */
+    public Builder callMonitorTimeout(Duration callMonitorTimeout) {
+      Objects.requireNonNull(callMonitorTimeout, "callMonitorTimeout");
+      if (callMonitorTimeout.compareTo(Duration.ofSeconds(2)) < 0) {
+        throw new IllegalArgumentException("callMonitorTimeout must be at least 2s (servers send heartbeats every half of it, "
+            + "and none below 1s), got " + callMonitorTimeout);
+      }
+      this.callMonitorTimeout = callMonitorTimeout;
+      return this;
+    }
+
+    /** Fail a request that no queue receives instead of letting the broker drop it (oslo's at_least_once). */
+    public Builder mandatory(boolean mandatory) {
+      this.mandatory = mandatory;
+      return this;
+    }
+
+    public CallOptions build() {
+      return new CallOptions(this);
+    }
+  }
+}

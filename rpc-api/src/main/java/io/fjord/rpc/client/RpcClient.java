@@ -1,0 +1,406 @@
+package io.fjord.rpc.client;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fjord.rpc.DeliveryFailureException;
+import io.fjord.rpc.MessagingException;
+import io.fjord.rpc.MessagingTimeoutException;
+import io.fjord.rpc.RequestContext;
+import io.fjord.rpc.RpcVersionCapException;
+import io.fjord.rpc.Target;
+import io.fjord.rpc.Transport;
+import io.fjord.rpc.TransportException;
+import io.fjord.rpc.Version;
+import io.fjord.rpc.internal.Durations;
+import io.fjord.rpc.internal.Envelope;
+import io.fjord.rpc.internal.Ids;
+import io.fjord.rpc.internal.Internal;
+import io.fjord.rpc.internal.ReplyWaiter;
+import io.fjord.rpc.internal.Requests;
+import io.fjord.rpc.internal.TransportCore;
+import io.fjord.rpc.spi.SendOptions;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends RPC calls and casts to a {@link Target}, as oslo.messaging's {@code RPCClient}.
+ *
+ * <ul>
+ *   <li>{@link #call}: sends a request and waits for its reply. At-most-once: the request is
+ *       delivered to one server at most; the caller gets the result, the remote exception, or a
+ *       {@link MessagingTimeoutException} within the timeout (default 60 s, as oslo) <b>always</b>,
+ *       also while the broker is down or the connection is recovering. A lost reply connection fails
+ *       the calls waiting on it at once with {@link io.fjord.rpc.ReplyPathLostException}.</li>
+ *   <li>{@link #cast}: fire-and-forget; returns once the broker confirmed the message (publisher
+ *       confirms, on by default in the AMQP driver). {@link #castAsync} returns a future completed
+ *       on the confirm, so one thread can keep many casts in flight.</li>
+ *   <li>Fanout casts reach every server of the topic; calls to a fanout target are rejected.</li>
+ * </ul>
+ *
+ * <p>Remote exceptions arrive as {@link io.fjord.rpc.RemoteException}, unless the remote type was
+ * allowed with {@link Builder#allowRemoteException}: then that Java type is thrown, built from the
+ * remote message. No other class named by the wire is ever instantiated.
+ *
+ * <p>Immutable and thread-safe: share one client; {@link #prepare} returns a cheap re-targeted view.
+ */
+public final class RpcClient {
+  /** oslo's {@code rpc_response_timeout}. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Transport transport;
+  private final TransportCore core;
+  private final Target target;
+  private final Duration timeout;
+  private final String versionCap;
+  private final Integer retry;
+  private final Duration callMonitorTimeout;
+  private final boolean mandatory;
+  private final Map<String, Class<? extends RuntimeException>> allowed;
+
+  private RpcClient(Transport transport, Target target, Duration timeout, String versionCap, Integer retry,
+                    Duration callMonitorTimeout, boolean mandatory, Map<String, Class<? extends RuntimeException>> allowed) {
+    this.transport = transport;
+    this.core = Internal.core(transport);
+    this.target = Objects.requireNonNull(target, "target");
+    this.timeout = timeout;
+    if (versionCap != null) {
+      Version.parse(versionCap);
+    }
+    this.versionCap = versionCap;
+    this.retry = retry;
+    this.callMonitorTimeout = callMonitorTimeout;
+    this.mandatory = mandatory;
+    this.allowed = allowed;
+  }
+
+  /** A client with default settings. */
+  public static RpcClient create(Transport transport, Target target) {
+    return builder(transport, target).build();
+  }
+
+  public static Builder builder(Transport transport, Target target) {
+    return new Builder(transport, target);
+  }
+
+  /** A view sending to {@code server} (null: any server) and/or to all servers ({@code fanout}). */
+  public RpcClient prepare(String server, boolean fanout) {
+    return new RpcClient(transport, target.withServer(server).withFanout(fanout), timeout, versionCap, retry,
+        callMonitorTimeout, mandatory, allowed);
+  }
+
+  /** A view with {@code options} overriding this client's target and settings. */
+  public RpcClient prepare(CallOptions options) {
+    Target t = target;
+    if (options.exchange() != null) {
+      t = t.withExchange(options.exchange());
+    }
+    if (options.topic() != null) {
+      t = t.withTopic(options.topic());
+    }
+    if (options.namespace() != null) {
+      t = t.withNamespace(options.namespace());
+    }
+    if (options.version() != null) {
+      t = t.withVersion(options.version());
+    }
+    if (options.server() != null) {
+      t = t.withServer(options.server());
+    }
+    if (options.fanout() != null) {
+      t = t.withFanout(options.fanout());
+    }
+    return new RpcClient(transport, t,
+        options.timeout() != null ? options.timeout() : timeout,
+        options.versionCap() != null ? options.versionCap() : versionCap,
+        options.retry() != null ? options.retry() : retry,
+        options.callMonitorTimeout() != null ? options.callMonitorTimeout() : callMonitorTimeout,
+        options.mandatory() != null ? options.mandatory() : mandatory, allowed);
+  }
+
+  public Target target() {
+    return target;
+  }
+
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** The version cap, or null for none. */
+  public String versionCap() {
+    return versionCap;
+  }
+
+  public Duration callMonitorTimeout() {
+    return callMonitorTimeout;
+  }
+
+  /**
+   * True when a message of {@code version} may be sent under this client's version cap (always, with
+   * no cap), as oslo's {@code can_send_version}: use it to fall back to an older message format.
+   */
+  public boolean canSendVersion(String version) {
+    return versionCap == null || Version.parse(versionCap).canServe(Version.parse(version));
+  }
+
+  /** Calls {@code method} and converts the result to {@code type}. See the class doc for the guarantees. */
+  public <T> T call(RequestContext context, String method, Map<String, ?> args, Class<T> type) {
+    return await(callAsync(context, method, args, type));
+  }
+
+  /** Calls {@code method} and converts the result to a generic type, e.g. {@code new TypeReference<List<Vm>>(){}}. */
+  public <T> T call(RequestContext context, String method, Map<String, ?> args, TypeReference<T> type) {
+    return await(callAsync(context, method, args, type));
+  }
+
+  /** Calls {@code method} and converts the result to {@code type}. */
+  public <T> T call(RequestContext context, String method, Map<String, ?> args, JavaType type) {
+    return await(callAsync(context, method, args, type));
+  }
+
+  public <T> CompletableFuture<T> callAsync(RequestContext context, String method, Map<String, ?> args, Class<T> type) {
+    return callAsync(context, method, args, core.serializer().typeFactory().constructType(type));
+  }
+
+  public <T> CompletableFuture<T> callAsync(RequestContext context, String method, Map<String, ?> args,
+                                            TypeReference<T> type) {
+    return callAsync(context, method, args, core.serializer().typeFactory().constructType(type));
+  }
+
+  /**
+   * Calls {@code method} without blocking. The future completes with the converted result, or
+   * exceptionally with the same exceptions {@link #call} throws, within the timeout. Invalid
+   * arguments (target, version cap, unserializable args) throw at once.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> CompletableFuture<T> callAsync(RequestContext context, String method, Map<String, ?> args, JavaType type) {
+    Objects.requireNonNull(method, "method");
+    target.requireCallable(method);
+    checkVersionCap(method);
+    core.ensureOpen();
+    JsonNode argTree = toArgs(method, args);
+    String replyQueue = core.replyQueue();
+    String msgId = Ids.hex();
+    ObjectNode request = Requests.request(method, argTree, target.namespace(), target.version(), msgId, replyQueue,
+        callMonitorTimeout, Ids.hex(), context);
+    byte[] body = Envelope.wrap(request);
+    ReplyWaiter.Pending pending = core.replies().register(msgId, target, method, timeout, callMonitorTimeout, allowed);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      core.driver().send(target, body, new SendOptions(timeout, mandatory, retry, deadline))
+          .whenComplete((ok, error) -> {
+            if (error != null) {
+              pending.future.completeExceptionally(sendFailure("call", method, unwrap(error)));
+            }
+          });
+    } catch (RuntimeException e) {
+      pending.future.completeExceptionally(sendFailure("call", method, e));
+    }
+    String what = "call '" + method + "' to " + target;
+    return pending.future.thenApply(node -> {
+      try {
+        return (T) core.serializer().fromJson(node, type);
+      } catch (IllegalArgumentException e) {
+        throw new MessagingException("The result of " + what + " cannot be converted to " + type.toCanonical()
+            + ": " + e.getMessage(), e);
+      }
+    });
+  }
+
+  /** Casts {@code method} and returns once the broker has the message (or throws within the timeout). */
+  public void cast(RequestContext context, String method, Map<String, ?> args) {
+    await(castAsync(context, method, args));
+  }
+
+  /**
+   * Casts {@code method} without blocking: the future completes when the broker confirmed the message,
+   * or exceptionally within the client's timeout.
+   */
+  public CompletableFuture<Void> castAsync(RequestContext context, String method, Map<String, ?> args) {
+    Objects.requireNonNull(method, "method");
+    target.requireCastable(method);
+    checkVersionCap(method);
+    core.ensureOpen();
+    ObjectNode request = Requests.request(method, toArgs(method, args), target.namespace(), target.version(), null,
+        null, null, Ids.hex(), context);
+    byte[] body = Envelope.wrap(request);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    try {
+      core.driver().send(target, body, new SendOptions(null, mandatory, retry, deadline))
+          .whenComplete((ok, error) -> {
+            if (error != null) {
+              result.completeExceptionally(sendFailure("cast", method, unwrap(error)));
+            } else {
+              result.complete(null);
+            }
+          });
+    } catch (RuntimeException e) {
+      result.completeExceptionally(sendFailure("cast", method, e));
+    }
+    if (!result.isDone()) {
+      var timer = core.timer().schedule(() -> result.completeExceptionally(new MessagingTimeoutException(
+          "The broker did not confirm cast '" + method + "' to " + target + " within " + Durations.format(timeout),
+          target, method, timeout, null)), timeout.toNanos(), TimeUnit.NANOSECONDS);
+      result.whenComplete((r, e) -> timer.cancel(false));
+    }
+    return result;
+  }
+
+  private void checkVersionCap(String method) {
+    if (versionCap != null) {
+      String v = target.version() == null ? "1.0" : target.version();
+      if (!canSendVersion(v)) {
+        throw new RpcVersionCapException("Requested message version " + v + " of '" + method + "' to " + target
+            + " is above the version cap " + versionCap + " (hint: check canSendVersion and send an older version)",
+            v, versionCap);
+      }
+    }
+  }
+
+  private JsonNode toArgs(String method, Map<String, ?> args) {
+    if (args == null) {
+      return core.serializer().toJson(Map.of());
+    }
+    JsonNode tree;
+    try {
+      tree = core.serializer().toJson(args);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Arguments of '" + method + "' to " + target + " cannot be serialized to JSON: "
+          + e.getMessage(), e);
+    }
+    if (!tree.isObject()) {
+      throw new IllegalArgumentException("Arguments of '" + method + "' must serialize to a JSON object, got " + tree.getNodeType());
+    }
+    return tree;
+  }
+
+  private MessagingException sendFailure(String kind, String method, Throwable error) {
+    String what = "Could not send " + kind + " '" + method + "' to " + target + ": " + error.getMessage();
+    if (error instanceof MessagingTimeoutException t) {
+      return t;
+    }
+    if (error instanceof DeliveryFailureException) {
+      return new DeliveryFailureException(what, error);
+    }
+    if (error instanceof TransportException) {
+      return new TransportException(what, error);
+    }
+    if (error instanceof MessagingException m) {
+      return m;
+    }
+    return new TransportException(what, error);
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      future.cancel(false);
+      throw new MessagingException("Interrupted while waiting", e);
+    } catch (ExecutionException e) {
+      Throwable cause = unwrap(e);
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new MessagingException(cause.toString(), cause);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RpcClient{" + target + ", timeout=" + Durations.format(timeout)
+        + (versionCap != null ? ", versionCap=" + versionCap : "") + "}";
+  }
+
+  /** Builds an {@link RpcClient}; not thread-safe. */
+  public static final class Builder {
+    private final Transport transport;
+    private final Target target;
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private String versionCap;
+    private Integer retry;
+    private Duration callMonitorTimeout;
+    private boolean mandatory;
+    private final Map<String, Class<? extends RuntimeException>> allowed = new LinkedHashMap<>();
+
+    private Builder(Transport transport, Target target) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      this.target = Objects.requireNonNull(target, "target");
+    }
+
+    /** Call timeout and request expiration; default 60 s. */
+    public Builder timeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isZero() || timeout.isNegative()) {
+        throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** Highest message version this client may send; checked before sending. */
+    public Builder versionCap(String versionCap) {
+      Version.parse(versionCap);
+      this.versionCap = versionCap;
+      return this;
+    }
+
+    /** See {@link CallOptions.Builder#retry}. */
+    public Builder retry(int retry) {
+      this.retry = CallOptions.builder().retry(retry).build().retry();
+      return this;
+    }
+
+    /** See {@link CallOptions.Builder#callMonitorTimeout}. */
+    public Builder callMonitorTimeout(Duration callMonitorTimeout) {
+      this.callMonitorTimeout = CallOptions.builder().callMonitorTimeout(callMonitorTimeout).build().callMonitorTimeout();
+      return this;
+    }
+
+    /** See {@link CallOptions.Builder#mandatory}. */
+    public Builder mandatory(boolean mandatory) {
+      this.mandatory = mandatory;
+      return this;
+    }
+
+    /**
+     * Rethrows remote errors of Java type {@code type} (wire identity: its package as module, its simple
+     * name as class) as that type, built with its {@code (String message)} or no-arg constructor.
+     */
+    public Builder allowRemoteException(Class<? extends RuntimeException> type) {
+      return allowRemoteException(type.getPackageName(), type.getSimpleName(), type);
+    }
+
+    /**
+     * Rethrows remote errors whose wire identity is {@code module.className} (e.g. a Python
+     * {@code nova.exception}, {@code InstanceNotFound}) as Java type {@code type}.
+     */
+    public Builder allowRemoteException(String module, String className, Class<? extends RuntimeException> type) {
+      Objects.requireNonNull(type, "type");
+      allowed.put(module == null || module.isEmpty() ? className : module + "." + className, type);
+      return this;
+    }
+
+    public RpcClient build() {
+      return new RpcClient(transport, target, timeout, versionCap, retry, callMonitorTimeout, mandatory,
+          Collections.unmodifiableMap(new LinkedHashMap<>(allowed)));
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.fjord.rpc.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fjord.rpc.Version;
+
+/**
+ * oslo's message envelope 2.0 (WIRE.md 2.2): {@code {"oslo.version": "2.0", "oslo.message": "<JSON as a string>"}}.
+ * Receiving also accepts the un-enveloped "1.0" form (the body is the message itself).
+ */
+public final class Envelope {
+  private Envelope() {
+  }
+
+  public static final String VERSION_KEY = "oslo.version";
+  public static final String MESSAGE_KEY = "oslo.message";
+  public static final String VERSION = "2.0";
+
+  /** Wraps {@code message} in the 2.0 envelope, byte-compatible with oslo. */
+  public static byte[] wrap(ObjectNode message) {
+    ObjectNode outer = WireJson.object();
+    outer.put(VERSION_KEY, VERSION);
+    outer.put(MESSAGE_KEY, WireJson.write(message));
+    return WireJson.writeBytes(outer);
+  }
+
+  /** The raw (un-enveloped) form, as oslo's legacy {@code messaging} notification driver sends. */
+  public static byte[] raw(ObjectNode message) {
+    return WireJson.writeBytes(message);
+  }
+
+  /**
+   * Unwraps a body into its message object.
+   *
+   * @throws IllegalArgumentException naming the reason: not JSON, not an object, an envelope
+   *     version other than 2.0, or an {@code oslo.message} that is not a JSON string holding an object
+   */
+  public static ObjectNode unwrap(byte[] body) {
+    JsonNode node = WireJson.read(body);
+    if (!(node instanceof ObjectNode obj)) {
+      throw new IllegalArgumentException("message is not a JSON object but " + node.getNodeType());
+    }
+    if (obj.has(VERSION_KEY) && obj.has(MESSAGE_KEY)) {
+      String version = obj.get(VERSION_KEY).asText();
+      if (!Version.isCompatible(VERSION, version)) {
+        throw new IllegalArgumentException("unsupported envelope version '" + version + "' (supported: 2.0)");
+      }
+      JsonNode inner = obj.get(MESSAGE_KEY);
+      if (!inner.isTextual()) {
+        throw new IllegalArgumentException("oslo.message must be a JSON string holding JSON, got " + inner.getNodeType());
+      }
+      JsonNode message = WireJson.read(inner.textValue());
+      if (!(message instanceof ObjectNode m)) {
+        throw new IllegalArgumentException("oslo.message is not a JSON object but " + message.getNodeType());
+      }
+      return m;
+    }
+    return obj;
+  }
+}

@@ -1,0 +1,124 @@
+package io.fjord.rpc.internal;
+
+import io.fjord.rpc.TransportException;
+import io.fjord.rpc.TransportOptions;
+import io.fjord.rpc.TransportUrl;
+import io.fjord.rpc.serializer.PayloadSerializer;
+import io.fjord.rpc.spi.DriverTransport;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a {@link io.fjord.rpc.Transport} shares with its clients and servers: the driver, the
+ * serializer, one timer thread and the lazily opened reply queue. Thread-safe.
+ */
+public final class TransportCore {
+  private static final Logger log = LoggerFactory.getLogger(TransportCore.class);
+  private static final AtomicInteger TIMER_IDS = new AtomicInteger();
+
+  private final TransportUrl url;
+  private final TransportOptions options;
+  private final DriverTransport driver;
+  private final ScheduledThreadPoolExecutor timer;
+  private final ReplyWaiter replies;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Set<AutoCloseable> dependents = ConcurrentHashMap.newKeySet();
+  private final Object replyLock = new Object();
+  private volatile String replyQueue;
+
+  public TransportCore(TransportUrl url, TransportOptions options, DriverTransport driver) {
+    this.url = url;
+    this.options = options;
+    this.driver = driver;
+    this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "fjord-timer-" + TIMER_IDS.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.timer.setRemoveOnCancelPolicy(true);
+    this.replies = new ReplyWaiter(timer);
+  }
+
+  public TransportUrl url() {
+    return url;
+  }
+
+  public TransportOptions options() {
+    return options;
+  }
+
+  public PayloadSerializer serializer() {
+    return options.serializer();
+  }
+
+  public DriverTransport driver() {
+    return driver;
+  }
+
+  public ScheduledThreadPoolExecutor timer() {
+    return timer;
+  }
+
+  public ReplyWaiter replies() {
+    return replies;
+  }
+
+  /** The reply queue's name, declaring and consuming it on first use. */
+  public String replyQueue() {
+    String q = replyQueue;
+    if (q != null) {
+      return q;
+    }
+    synchronized (replyLock) {
+      if (replyQueue == null) {
+        ensureOpen();
+        replyQueue = driver.openReplyQueue(replies);
+      }
+      return replyQueue;
+    }
+  }
+
+  public void ensureOpen() {
+    if (closed.get()) {
+      throw new TransportException("Transport " + url + " is closed");
+    }
+  }
+
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  /** Registers a server or listener to close with the transport. */
+  public void register(AutoCloseable dependent) {
+    dependents.add(dependent);
+  }
+
+  public void unregister(AutoCloseable dependent) {
+    dependents.remove(dependent);
+  }
+
+  /** Closes dependents, fails pending calls, closes the driver. Idempotent; bounded. */
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (AutoCloseable d : dependents.toArray(new AutoCloseable[0])) {
+      try {
+        d.close();
+      } catch (Exception e) {
+        log.warn("Error closing {} with transport {}", d, url, e);
+      }
+    }
+    replies.failAll(new TransportException("Transport " + url + " was closed while the call waited for its reply"));
+    try {
+      driver.close();
+    } finally {
+      timer.shutdownNow();
+    }
+  }
+}

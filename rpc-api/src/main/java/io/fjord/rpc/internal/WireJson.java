@@ -1,0 +1,143 @@
+package io.fjord.rpc.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * JSON exactly as Python's {@code json.dumps} writes it with its defaults, so Fjord's bytes match
+ * oslo's: separators {@code ", "} and {@code ": "}, {@code ensure_ascii} (every non-ASCII UTF-16 unit
+ * as a lower-case {@code \}{@code uXXXX}), control characters as Python escapes them. Thread-safe.
+ */
+public final class WireJson {
+  private WireJson() {
+  }
+
+  private static final JsonFactory FACTORY = new JsonFactory();
+  /**
+   * Mapper for wire trees. Numbers decode as Python's do: int, long or BigInteger by size, floats as
+   * double (Python's float is a double).
+   */
+  public static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+
+  /** The node factory for building wire documents. */
+  public static ObjectNode object() {
+    return MAPPER.createObjectNode();
+  }
+
+  private static final class PythonPrinter extends MinimalPrettyPrinter {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(": ");
+    }
+
+    @Override
+    public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(", ");
+    }
+
+    @Override
+    public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(", ");
+    }
+  }
+
+  private static final class PythonEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+    private static final int[] ASCII = standardAsciiEscapesForJSON();
+    private static final SerializableString[] CONTROL = new SerializableString[32];
+
+    static {
+      for (int c = 0; c < 32; c++) {
+        String named = switch (c) {
+          case '\n' -> "\\n";
+          case '\r' -> "\\r";
+          case '\t' -> "\\t";
+          case '\b' -> "\\b";
+          case '\f' -> "\\f";
+          default -> String.format("\\u%04x", c);
+        };
+        CONTROL[c] = new SerializedString(named);
+        ASCII[c] = ESCAPE_CUSTOM;
+      }
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ASCII;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      if (ch < 32) {
+        return CONTROL[ch];
+      }
+      return new SerializedString(String.format("\\u%04x", ch));
+    }
+  }
+
+  private static final PythonEscapes ESCAPES = new PythonEscapes();
+
+  /** Writes {@code node} as Python's {@code json.dumps(node)} would. */
+  public static String write(JsonNode node) {
+    StringWriter out = new StringWriter(256);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.setPrettyPrinter(new PythonPrinter());
+      g.setCharacterEscapes(ESCAPES);
+      // non-ASCII above 0x7f: escape every char, as ensure_ascii=True does
+      g.setHighestNonEscapedChar(0x7f);
+      MAPPER.writeTree(g, node);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  /** {@link #write} as UTF-8 bytes (pure ASCII, as every char above 0x7f is escaped). */
+  public static byte[] writeBytes(JsonNode node) {
+    return write(node).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /** Parses JSON text; throws {@link IllegalArgumentException} with the parser's reason. */
+  public static JsonNode read(byte[] json) {
+    try {
+      JsonNode node = MAPPER.readTree(json);
+      if (node == null || node.isMissingNode()) {
+        throw new IllegalArgumentException("empty body");
+      }
+      return node;
+    } catch (IOException e) {
+      String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      throw new IllegalArgumentException("not JSON: " + why, e);
+    }
+  }
+
+  /** Parses JSON text; throws {@link IllegalArgumentException} with the parser's reason. */
+  public static JsonNode read(String json) {
+    try {
+      JsonNode node = MAPPER.readTree(json);
+      if (node == null || node.isMissingNode()) {
+        throw new IllegalArgumentException("empty JSON");
+      }
+      return node;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** A JSON tree as plain Java values (String, Number, Boolean, null, List, Map). */
+  public static Object plain(JsonNode node) {
+    return MAPPER.convertValue(node, Object.class);
+  }
+}

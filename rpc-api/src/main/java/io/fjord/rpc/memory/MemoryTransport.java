@@ -1,0 +1,134 @@
+package io.fjord.rpc.memory;
+
+import io.fjord.rpc.DeliveryFailureException;
+import io.fjord.rpc.Target;
+import io.fjord.rpc.TransportException;
+import io.fjord.rpc.TransportOptions;
+import io.fjord.rpc.TransportUrl;
+import io.fjord.rpc.internal.Ids;
+import io.fjord.rpc.spi.DriverListener;
+import io.fjord.rpc.spi.DriverTransport;
+import io.fjord.rpc.spi.MessageHandler;
+import io.fjord.rpc.spi.ReplyHandler;
+import io.fjord.rpc.spi.Routes;
+import io.fjord.rpc.spi.SendOptions;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The {@code memory://} driver transport: oslo's topology on a {@link MemoryBroker}. Thread-safe. */
+final class MemoryTransport implements DriverTransport {
+  private final TransportUrl url;
+  private final MemoryBroker broker;
+  private final String controlExchange;
+  private final Set<MemoryBroker.Consumer> consumers = ConcurrentHashMap.newKeySet();
+  private volatile String replyQueue;
+  private volatile boolean closed;
+
+  MemoryTransport(TransportUrl url, TransportOptions options) {
+    this.url = url;
+    this.broker = MemoryBroker.forVirtualHost(url.virtualHost());
+    this.controlExchange = options.controlExchange();
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new TransportException("memory transport " + url + " is closed");
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> send(Target target, byte[] body, SendOptions options) {
+    ensureOpen();
+    String exchange;
+    String key;
+    if (target.fanout()) {
+      exchange = Routes.fanoutExchange(target.topic());
+      key = "";
+      broker.declareExchange(exchange, MemoryBroker.ExchangeType.FANOUT);
+    } else {
+      exchange = Routes.exchange(target, controlExchange);
+      key = Routes.routingKey(target);
+      broker.declareExchange(exchange, MemoryBroker.ExchangeType.TOPIC);
+    }
+    long expiresAt = options.expiration() == null ? 0 : System.nanoTime() + options.expiration().toNanos();
+    boolean routed = broker.publish(exchange, key, body, expiresAt);
+    if (!routed && options.mandatory()) {
+      return CompletableFuture.failedFuture(new DeliveryFailureException("Unroutable: no queue is bound to exchange '"
+          + exchange + "' with routing key '" + key + "'"));
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletableFuture<Void> sendReply(String queue, byte[] body) {
+    ensureOpen();
+    if (!broker.publish("", queue, body, 0)) {
+      return CompletableFuture.failedFuture(new DeliveryFailureException("Reply queue '" + queue + "' does not exist"));
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public synchronized String openReplyQueue(ReplyHandler handler) {
+    ensureOpen();
+    if (replyQueue != null) {
+      throw new IllegalStateException("reply queue already open");
+    }
+    String name = Routes.replyQueue(Ids.hex());
+    broker.declareQueue(name);
+    consumers.add(broker.consume(name, handler::onReply));
+    replyQueue = name;
+    return name;
+  }
+
+  @Override
+  public DriverListener listen(Target target, MessageHandler handler) {
+    ensureOpen();
+    String exchange = Routes.exchange(target, controlExchange);
+    String topic = target.topic();
+    String serverQueue = topic + "." + target.server();
+    String fanoutExchange = Routes.fanoutExchange(topic);
+    String fanoutQueue = Routes.fanoutQueue(topic, Ids.hex());
+    broker.declareExchange(exchange, MemoryBroker.ExchangeType.TOPIC);
+    broker.declareQueue(topic);
+    broker.bind(topic, exchange, topic);
+    broker.declareQueue(serverQueue);
+    broker.bind(serverQueue, exchange, serverQueue);
+    broker.declareExchange(fanoutExchange, MemoryBroker.ExchangeType.FANOUT);
+    broker.declareQueue(fanoutQueue);
+    broker.bind(fanoutQueue, fanoutExchange, topic);
+    List<MemoryBroker.Consumer> mine = List.of(broker.consume(topic, handler), broker.consume(serverQueue, handler),
+        broker.consume(fanoutQueue, handler));
+    consumers.addAll(mine);
+    return new DriverListener() {
+      @Override
+      public void stop() {
+        mine.forEach(c -> {
+          c.cancel();
+          consumers.remove(c);
+        });
+      }
+
+      @Override
+      public void close() {
+        stop();
+        broker.deleteQueue(fanoutQueue);
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    consumers.forEach(MemoryBroker.Consumer::cancel);
+    consumers.clear();
+    if (replyQueue != null) {
+      broker.deleteQueue(replyQueue);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.fjord.rpc.server;
+
+import io.fjord.rpc.NoSuchRpcMethodException;
+import io.fjord.rpc.UnsupportedRpcVersionException;
+import io.fjord.rpc.Version;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * oslo's dispatch rule (WIRE.md 5.1): in registration order, the first endpoint whose namespace
+ * equals the request's and whose version can serve the requested one, and which has the method.
+ * No such method on a matching endpoint: {@link NoSuchRpcMethodException}; no matching endpoint at
+ * all (including a namespace mismatch): {@link UnsupportedRpcVersionException}. Immutable.
+ */
+final class Dispatcher {
+  record Selection(Endpoint endpoint, EndpointMethod method) {
+  }
+
+  private final List<Endpoint> endpoints;
+
+  Dispatcher(List<Endpoint> endpoints) {
+    this.endpoints = List.copyOf(endpoints);
+  }
+
+  Selection select(String method, String namespace, String version) {
+    String requested = version == null ? "1.0" : version;
+    Version v;
+    try {
+      v = Version.parse(requested);
+    } catch (IllegalArgumentException e) {
+      throw new UnsupportedRpcVersionException(requested, method);
+    }
+    boolean compatible = false;
+    for (Endpoint e : endpoints) {
+      if (!Objects.equals(e.namespace, namespace) || !e.version.canServe(v)) {
+        continue;
+      }
+      EndpointMethod m = e.methods.get(method);
+      if (m != null) {
+        return new Selection(e, m);
+      }
+      compatible = true;
+    }
+    if (compatible) {
+      throw new NoSuchRpcMethodException(method);
+    }
+    throw new UnsupportedRpcVersionException(requested, method);
+  }
+
+  List<Endpoint> endpoints() {
+    return endpoints;
+  }
+}

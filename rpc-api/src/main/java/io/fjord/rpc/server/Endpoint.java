@@ -1,0 +1,59 @@
+package io.fjord.rpc.server;
+
+import io.fjord.rpc.Version;
+import io.fjord.rpc.annotation.RpcEndpoint;
+import io.fjord.rpc.serializer.PayloadSerializer;
+import java.lang.reflect.Method;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One endpoint object with its namespace, version and exposed methods. Immutable. */
+final class Endpoint {
+  final Object instance;
+  /** null for the default namespace. */
+  final String namespace;
+  final Version version;
+  final Map<String, EndpointMethod> methods;
+
+  private Endpoint(Object instance, String namespace, Version version, Map<String, EndpointMethod> methods) {
+    this.instance = instance;
+    this.namespace = namespace;
+    this.version = version;
+    this.methods = methods;
+  }
+
+  static Endpoint of(Object instance, AccessPolicy policy, PayloadSerializer serializer) {
+    Class<?> type = instance.getClass();
+    RpcEndpoint ann = type.getAnnotation(RpcEndpoint.class);
+    String namespace = ann == null || ann.namespace().isEmpty() ? null : ann.namespace();
+    Version version;
+    try {
+      version = ann == null ? Version.DEFAULT : Version.parse(ann.version());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("@RpcEndpoint of " + type.getName() + ": " + e.getMessage());
+    }
+    Map<String, EndpointMethod> methods = new LinkedHashMap<>();
+    for (Method m : type.getMethods()) {
+      if (!AccessPolicy.isCandidate(m)) {
+        continue;
+      }
+      String wire = EndpointMethod.wireName(m);
+      if (!policy.isExposed(m, wire)) {
+        continue;
+      }
+      EndpointMethod previous = methods.put(wire, EndpointMethod.of(m, wire, serializer));
+      if (previous != null) {
+        throw new IllegalArgumentException("Endpoint " + type.getName() + " exposes two methods as '" + wire + "': "
+            + previous.method() + " and " + m + " (RPC has no overloading; rename one with @RpcMethod)");
+      }
+    }
+    return new Endpoint(instance, namespace, version, Collections.unmodifiableMap(methods));
+  }
+
+  @Override
+  public String toString() {
+    return instance.getClass().getSimpleName() + "{namespace=" + namespace + ", version=" + version + ", methods="
+        + methods.keySet() + "}";
+  }
+}

@@ -1,0 +1,205 @@
+package io.fjord.rpc.server;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fjord.rpc.RequestContext;
+import io.fjord.rpc.annotation.ExpectedExceptions;
+import io.fjord.rpc.annotation.Param;
+import io.fjord.rpc.annotation.RpcMethod;
+import io.fjord.rpc.serializer.PayloadSerializer;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** One exposed endpoint method with its argument binding, built once per server. Immutable. */
+final class EndpointMethod {
+
+  private record Binding(String name, JavaType type, boolean required, boolean optionalWrapper, Class<?> raw) {
+  }
+
+  private final Method method;
+  private final String wireName;
+  private final String display;
+  private final boolean takesContext;
+  private final List<Binding> bindings;
+  private final Set<String> names;
+  private final List<Class<? extends Throwable>> expected;
+
+  private EndpointMethod(Method method, String wireName, boolean takesContext, List<Binding> bindings,
+                         List<Class<? extends Throwable>> expected) {
+    this.method = method;
+    this.wireName = wireName;
+    this.display = method.getDeclaringClass().getSimpleName() + "." + method.getName() + "()";
+    this.takesContext = takesContext;
+    this.bindings = bindings;
+    Set<String> n = new LinkedHashSet<>();
+    bindings.forEach(b -> n.add(b.name));
+    this.names = n;
+    this.expected = expected;
+  }
+
+  /** The wire name of {@code m}: its {@link RpcMethod} value, else the Java name. */
+  static String wireName(Method m) {
+    RpcMethod a = findAnnotation(m, RpcMethod.class);
+    return a == null || a.value().isEmpty() ? m.getName() : a.value();
+  }
+
+  static EndpointMethod of(Method m, String wireName, PayloadSerializer serializer) {
+    Parameter[] params = m.getParameters();
+    boolean takesContext = params.length > 0 && params[0].getType() == RequestContext.class;
+    List<Binding> bindings = new ArrayList<>();
+    Set<String> seen = new LinkedHashSet<>();
+    for (int i = takesContext ? 1 : 0; i < params.length; i++) {
+      Parameter p = params[i];
+      if (p.getType() == RequestContext.class) {
+        throw new IllegalArgumentException("Endpoint method " + m + ": a RequestContext parameter must come first");
+      }
+      Param ann = p.getAnnotation(Param.class);
+      String name;
+      if (ann != null) {
+        name = ann.value();
+      } else if (p.isNamePresent()) {
+        name = p.getName();
+      } else {
+        throw new IllegalArgumentException("Parameter " + i + " of endpoint method " + m + " has no name: compile with "
+            + "'javac -parameters' or annotate it with @Param(\"name\")");
+      }
+      if (!seen.add(name)) {
+        throw new IllegalArgumentException("Endpoint method " + m + " binds argument '" + name + "' twice");
+      }
+      boolean optionalWrapper = p.getType() == Optional.class;
+      JavaType type = serializer.typeFactory().constructType(p.getParameterizedType());
+      if (optionalWrapper) {
+        type = type.containedTypeCount() == 1 ? type.containedType(0) : serializer.typeFactory().constructType(Object.class);
+      }
+      boolean required = !optionalWrapper && (ann == null || ann.required());
+      bindings.add(new Binding(name, type, required, optionalWrapper, p.getType()));
+    }
+    ExpectedExceptions exp = findAnnotation(m, ExpectedExceptions.class);
+    List<Class<? extends Throwable>> expected = exp == null ? List.of() : List.of(exp.value());
+    m.trySetAccessible();
+    return new EndpointMethod(m, wireName, takesContext, List.copyOf(bindings), expected);
+  }
+
+  /** The annotation on {@code m} or on a method it overrides from an interface or superclass. */
+  static <A extends Annotation> A findAnnotation(Method m, Class<A> type) {
+    A a = m.getAnnotation(type);
+    if (a != null) {
+      return a;
+    }
+    for (Class<?> c = m.getDeclaringClass(); c != null; c = c.getSuperclass()) {
+      List<Class<?>> candidates = new ArrayList<>(List.of(c.getInterfaces()));
+      candidates.add(c.getSuperclass());
+      for (Class<?> i : candidates) {
+        if (i == null) {
+          continue;
+        }
+        try {
+          a = i.getMethod(m.getName(), m.getParameterTypes()).getAnnotation(type);
+          if (a != null) {
+            return a;
+          }
+        } catch (NoSuchMethodException ignored) {
+          // not declared there
+        }
+      }
+    }
+    return null;
+  }
+
+  String wireName() {
+    return wireName;
+  }
+
+  Method method() {
+    return method;
+  }
+
+  boolean isExpected(Throwable t) {
+    for (Class<? extends Throwable> c : expected) {
+      if (c.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Binds {@code args} and invokes the method.
+   *
+   * @throws RpcArgumentException when the arguments do not fit
+   * @throws Throwable whatever the method throws
+   */
+  Object invoke(Object instance, RequestContext context, JsonNode args, PayloadSerializer serializer) throws Throwable {
+    if (args != null && !args.isNull() && !args.isObject()) {
+      throw new RpcArgumentException(display + " takes keyword arguments only: 'args' must be a JSON object, got "
+          + args.getNodeType());
+    }
+    if (args != null && args.isObject()) {
+      Iterator<String> it = args.fieldNames();
+      while (it.hasNext()) {
+        String name = it.next();
+        if (!names.contains(name)) {
+          throw new RpcArgumentException(display + " got an unexpected keyword argument '" + name + "'");
+        }
+      }
+    }
+    Object[] values = new Object[bindings.size() + (takesContext ? 1 : 0)];
+    int i = 0;
+    if (takesContext) {
+      values[i++] = context;
+    }
+    for (Binding b : bindings) {
+      JsonNode node = args == null ? null : args.get(b.name);
+      Object value;
+      if (node == null) {
+        if (b.required) {
+          throw new RpcArgumentException(display + " missing required keyword argument '" + b.name + "'");
+        }
+        value = b.optionalWrapper ? Optional.empty() : zero(b.raw);
+      } else {
+        try {
+          value = serializer.fromJson(node, b.type);
+        } catch (IllegalArgumentException e) {
+          throw new RpcArgumentException(display + " argument '" + b.name + "' cannot be converted to "
+              + b.type.toCanonical() + ": " + e.getMessage(), e);
+        }
+        if (value == null && b.raw.isPrimitive()) {
+          throw new RpcArgumentException(display + " argument '" + b.name + "' must not be null (it is a "
+              + b.raw.getName() + ")");
+        }
+        if (b.optionalWrapper) {
+          value = Optional.ofNullable(value);
+        }
+      }
+      values[i++] = value;
+    }
+    try {
+      return method.invoke(instance, values);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  private static Object zero(Class<?> raw) {
+    if (!raw.isPrimitive()) {
+      return null;
+    }
+    if (raw == boolean.class) {
+      return false;
+    }
+    if (raw == char.class) {
+      return '\0';
+    }
+    return Map.<Class<?>, Object>of(byte.class, (byte) 0, short.class, (short) 0, int.class, 0, long.class, 0L,
+        float.class, 0f, double.class, 0d).get(raw);
+  }
+}

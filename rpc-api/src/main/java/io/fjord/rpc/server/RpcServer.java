@@ -1,0 +1,510 @@
+package io.fjord.rpc.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fjord.rpc.MessageTooLargeException;
+import io.fjord.rpc.RemoteException;
+import io.fjord.rpc.RequestContext;
+import io.fjord.rpc.Target;
+import io.fjord.rpc.Transport;
+import io.fjord.rpc.annotation.RpcMethod;
+import io.fjord.rpc.internal.Contexts;
+import io.fjord.rpc.internal.Envelope;
+import io.fjord.rpc.internal.Failures;
+import io.fjord.rpc.internal.Internal;
+import io.fjord.rpc.internal.Requests;
+import io.fjord.rpc.internal.TransportCore;
+import io.fjord.rpc.internal.WireJson;
+import io.fjord.rpc.spi.DriverListener;
+import io.fjord.rpc.spi.IncomingMessage;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves RPC requests for one {@link Target} (topic and server) by dispatching them to endpoint
+ * objects, as oslo.messaging's RPC server: it consumes the shared {@code <topic>} queue (one of many
+ * servers gets each request), the {@code <topic>.<server>} queue (requests for this server only)
+ * and its own queue on the {@code <topic>_fanout} exchange (broadcasts).
+ *
+ * <pre>{@code
+ * RpcServer server = RpcServer.builder(transport, Target.topic("compute").withServer("host-1"))
+ *     .endpoint(new ComputeManager())
+ *     .build();
+ * server.start();
+ * }</pre>
+ *
+ * <p>Delivery: a request is acknowledged when its processing starts, before the endpoint runs
+ * (at-most-once, as oslo). Each request is dispatched on the executor (default: a pool of 64
+ * named threads). A call gets exactly one final reply; while the method runs and the caller asked
+ * for a call-monitor, heartbeats go out every half of that timeout and stop when the method ends.
+ * A message that cannot be decoded is rejected without requeue; an unknown method, a bad argument
+ * or an oversized message gets a typed failure reply when it carries a reply address; either way
+ * the server keeps serving. Requests whose {@code _unique_id} is among the last 16 seen are dropped
+ * as duplicates.
+ *
+ * <p>Lifecycle: {@link #start()}, {@link #stop()} (stop consuming), {@link #awaitTermination(Duration)}
+ * (wait for running requests), {@link #close()} (all three, bounded, idempotent). Methods are
+ * thread-safe. Endpoint code runs on executor threads, never on the driver's threads.
+ */
+public final class RpcServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
+  private static final AtomicInteger POOL_IDS = new AtomicInteger();
+  private static final int DUPLICATE_WINDOW = 16;
+
+  /** Default largest request size processed. */
+  public static final long DEFAULT_MAX_MESSAGE_SIZE = 16L * 1024 * 1024;
+
+  private enum State { NEW, RUNNING, STOPPED, CLOSED }
+
+  private final TransportCore core;
+  private final Target target;
+  private final Dispatcher dispatcher;
+  private final Executor executor;
+  private final boolean ownsExecutor;
+  private final long maxMessageSize;
+  private final Object lock = new Object();
+  private final ArrayDeque<String> recentIds = new ArrayDeque<>(DUPLICATE_WINDOW);
+  private State state = State.NEW;
+  private int inFlight;
+  private DriverListener listener;
+
+  private RpcServer(Builder b) {
+    this.core = Internal.core(b.transport);
+    this.target = b.target;
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (Object e : b.endpoints) {
+      endpoints.add(Endpoint.of(e, b.accessPolicy, core.serializer()));
+    }
+    if (b.enablePing) {
+      endpoints.add(Endpoint.of(new PingEndpoint(), AccessPolicy.DEFAULT, core.serializer()));
+    }
+    this.dispatcher = new Dispatcher(endpoints);
+    this.maxMessageSize = b.maxMessageSize;
+    if (b.executor != null) {
+      this.executor = b.executor;
+      this.ownsExecutor = false;
+    } else {
+      int pool = POOL_IDS.incrementAndGet();
+      AtomicInteger threads = new AtomicInteger();
+      ThreadPoolExecutor tpe = new ThreadPoolExecutor(64, 64, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        Thread t = new Thread(r, "fjord-rpc-" + target.topic() + "-" + pool + "-" + threads.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+      tpe.allowCoreThreadTimeOut(true);
+      this.executor = tpe;
+      this.ownsExecutor = true;
+    }
+  }
+
+  /** Starts a builder; {@code target} needs a topic and a server. */
+  public static Builder builder(Transport transport, Target target) {
+    return new Builder(transport, target);
+  }
+
+  public Target target() {
+    return target;
+  }
+
+  /** True between {@link #start()} and {@link #stop()}. */
+  public boolean isRunning() {
+    synchronized (lock) {
+      return state == State.RUNNING;
+    }
+  }
+
+  /**
+   * Declares the queues and starts consuming.
+   *
+   * @throws IllegalStateException when already started, stopped or closed
+   */
+  public void start() {
+    synchronized (lock) {
+      if (state != State.NEW) {
+        throw new IllegalStateException("RpcServer for " + target + " cannot start: it is " + state
+            + " (a server starts once; build a new one to serve again)");
+      }
+      core.ensureOpen();
+      listener = core.driver().listen(target, this::onMessage);
+      state = State.RUNNING;
+    }
+    core.register(this);
+    log.debug("RpcServer started on {}", target);
+  }
+
+  /**
+   * Stops consuming new requests; requests already received still run and reply. Idempotent;
+   * a server never started just moves to stopped.
+   */
+  public void stop() {
+    DriverListener l;
+    synchronized (lock) {
+      if (state == State.STOPPED || state == State.CLOSED) {
+        return;
+      }
+      state = State.STOPPED;
+      l = listener;
+      lock.notifyAll();
+    }
+    if (l != null) {
+      l.stop();
+    }
+  }
+
+  /**
+   * Waits until the server is stopped and its running requests have finished.
+   *
+   * @return true when terminated, false when the timeout ran out first
+   * @throws IllegalStateException when the server is still running (call {@link #stop()} first)
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lock) {
+      if (state == State.NEW || state == State.RUNNING) {
+        throw new IllegalStateException("RpcServer for " + target + " is " + state + ": call stop() before awaitTermination");
+      }
+      while (inFlight > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(lock, left);
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Stops, waits up to the transport's close timeout for running requests, deletes the server's
+   * fanout queue and shuts down the default executor. Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (state == State.CLOSED) {
+        return;
+      }
+    }
+    stop();
+    try {
+      if (!awaitTermination(core.options().closeTimeout())) {
+        log.warn("RpcServer for {} closed with {} request(s) still running", target, inFlightCount());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    DriverListener l;
+    synchronized (lock) {
+      state = State.CLOSED;
+      l = listener;
+    }
+    if (l != null) {
+      l.close();
+    }
+    if (ownsExecutor) {
+      ((ExecutorService) executor).shutdown();
+    }
+    core.unregister(this);
+  }
+
+  private int inFlightCount() {
+    synchronized (lock) {
+      return inFlight;
+    }
+  }
+
+  // ---- message processing
+
+  private void onMessage(IncomingMessage message) {
+    synchronized (lock) {
+      if (state != State.RUNNING) {
+        message.reject(true);
+        return;
+      }
+      inFlight++;
+    }
+    try {
+      executor.execute(() -> {
+        try {
+          process(message);
+        } catch (RuntimeException | Error e) {
+          log.error("Unexpected error processing a request on {}", target, e);
+        } finally {
+          done();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      log.warn("Executor of RpcServer for {} rejected a request; returning it to the queue", target);
+      message.reject(true);
+      done();
+    }
+  }
+
+  private void done() {
+    synchronized (lock) {
+      inFlight--;
+      if (inFlight == 0) {
+        lock.notifyAll();
+      }
+    }
+  }
+
+  private void process(IncomingMessage message) {
+    ObjectNode request;
+    try {
+      request = Envelope.unwrap(message.body());
+    } catch (IllegalArgumentException e) {
+      log.warn("Rejecting undecodable request from {} on {} ({} bytes): {}", message.source(), target,
+          message.body().length, e.getMessage());
+      message.reject(false);
+      return;
+    }
+    message.ack();
+
+    JsonNode msgId = request.remove("_msg_id");
+    JsonNode replyNode = request.remove("_reply_q");
+    JsonNode clientTimeout = request.remove("_timeout");
+    JsonNode uniqueId = request.remove("_unique_id");
+    String replyQueue = replyNode == null || replyNode.isNull() ? null : replyNode.asText();
+    boolean wantsReply = msgId != null && !msgId.isNull() && !msgId.asText().isEmpty() && replyQueue != null;
+    String method = request.hasNonNull("method") ? request.get("method").asText() : null;
+
+    if (uniqueId != null && !uniqueId.isNull() && isDuplicate(uniqueId.asText())) {
+      log.debug("Dropping duplicate request {} ('{}') on {}", uniqueId.asText(), method, target);
+      return;
+    }
+    if (message.body().length > maxMessageSize) {
+      MessageTooLargeException tooLarge = new MessageTooLargeException("Request '" + method + "' to " + target + " is "
+          + message.body().length + " bytes, above the server's maximum of " + maxMessageSize, message.body().length,
+          maxMessageSize);
+      log.warn("{}", tooLarge.getMessage());
+      if (wantsReply) {
+        reply(replyQueue, msgId, null, tooLarge);
+      }
+      return;
+    }
+
+    RequestContext context = Contexts.extract(request);
+    context = context.with("client_timeout", clientTimeout == null ? null : WireJson.plain(clientTimeout));
+    ScheduledFuture<?> heartbeat = wantsReply ? startHeartbeat(clientTimeout, replyQueue, msgId) : null;
+
+    EndpointMethod selected = null;
+    try {
+      if (method == null) {
+        throw new RpcArgumentException("Request to " + target + " has no 'method'");
+      }
+      String namespace = request.hasNonNull("namespace") ? request.get("namespace").asText() : null;
+      String version = request.hasNonNull("version") ? request.get("version").asText() : null;
+      Dispatcher.Selection s = dispatcher.select(method, namespace, version);
+      selected = s.method();
+      Object result = s.method().invoke(s.endpoint().instance, context, request.get("args"), core.serializer());
+      if (result instanceof CompletionStage<?> stage) {
+        EndpointMethod sel = selected;
+        stage.whenComplete((r, e) -> finish(method, sel, heartbeat, wantsReply, replyQueue, msgId, r,
+            e == null ? null : unwrapCompletion(e)));
+        return;
+      }
+      finish(method, selected, heartbeat, wantsReply, replyQueue, msgId, result, null);
+    } catch (Throwable t) {
+      if (t instanceof VirtualMachineError) {
+        throw (VirtualMachineError) t;
+      }
+      finish(method, selected, heartbeat, wantsReply, replyQueue, msgId, null, t);
+    }
+  }
+
+  private static Throwable unwrapCompletion(Throwable e) {
+    while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  private void finish(String method, EndpointMethod selected, ScheduledFuture<?> heartbeat, boolean wantsReply,
+                      String replyQueue, JsonNode msgId, Object result, Throwable error) {
+    if (heartbeat != null) {
+      heartbeat.cancel(false);
+    }
+    if (error != null) {
+      logFailure(method, selected, error, wantsReply);
+    }
+    if (wantsReply) {
+      reply(replyQueue, msgId, result, error);
+    }
+  }
+
+  private void logFailure(String method, EndpointMethod selected, Throwable error, boolean wantsReply) {
+    String kind = wantsReply ? "call" : "cast";
+    if (selected != null && selected.isExpected(error)) {
+      log.debug("Expected exception from {} '{}' on {}: {}", kind, method, target, error.toString());
+    } else if (error instanceof RemoteException || error instanceof RpcArgumentException
+        || error instanceof MessageTooLargeException) {
+      log.warn("Rejected {} '{}' on {}: {}", kind, method, target, error.getMessage());
+    } else {
+      log.error("Exception during {} '{}' on {}", kind, method, target, error);
+    }
+  }
+
+  private void reply(String replyQueue, JsonNode msgId, Object result, Throwable error) {
+    ObjectNode reply;
+    if (error == null) {
+      JsonNode tree;
+      try {
+        tree = core.serializer().toJson(result);
+      } catch (IllegalArgumentException e) {
+        log.error("Result of a call on {} cannot be serialized", target, e);
+        reply = Requests.reply(null, Failures.encode(e), msgId);
+        send(replyQueue, reply);
+        return;
+      }
+      reply = Requests.reply(tree, null, msgId);
+    } else {
+      reply = Requests.reply(null, Failures.encode(error), msgId);
+    }
+    send(replyQueue, reply);
+  }
+
+  private void send(String replyQueue, ObjectNode reply) {
+    try {
+      core.driver().sendReply(replyQueue, Envelope.wrap(reply)).whenComplete((ok, e) -> {
+        if (e != null) {
+          log.warn("Could not deliver a reply to {} from {}: {}", replyQueue, target, e.getMessage());
+        }
+      });
+    } catch (RuntimeException e) {
+      log.warn("Could not deliver a reply to {} from {}: {}", replyQueue, target, e.getMessage());
+    }
+  }
+
+  /** oslo's watchdog: a heartbeat every int(_timeout)/2 seconds, none when that is below 1 s. */
+  private ScheduledFuture<?> startHeartbeat(JsonNode clientTimeout, String replyQueue, JsonNode msgId) {
+    if (clientTimeout == null || clientTimeout.isNull()) {
+      return null;
+    }
+    long seconds;
+    try {
+      seconds = clientTimeout.isNumber() ? clientTimeout.longValue() : Long.parseLong(clientTimeout.asText().trim());
+    } catch (NumberFormatException e) {
+      log.warn("Client provided an invalid call monitor timeout '{}' on {}; sending no heartbeats", clientTimeout, target);
+      return null;
+    }
+    long intervalMillis = seconds * 1000 / 2;
+    if (intervalMillis < 1000) {
+      log.warn("Client provided an invalid call monitor timeout {} on {}; sending no heartbeats", seconds, target);
+      return null;
+    }
+    return core.timer().scheduleAtFixedRate(() -> send(replyQueue, Requests.heartbeat(msgId)), intervalMillis,
+        intervalMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private boolean isDuplicate(String uniqueId) {
+    synchronized (recentIds) {
+      if (recentIds.contains(uniqueId)) {
+        return true;
+      }
+      if (recentIds.size() == DUPLICATE_WINDOW) {
+        recentIds.removeFirst();
+      }
+      recentIds.addLast(uniqueId);
+      return false;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RpcServer{" + target + ", state=" + state + "}";
+  }
+
+  /** oslo's optional ping endpoint (rpc_ping_enabled): {@code oslo_rpc_server_ping} returns "pong". */
+  public static final class PingEndpoint {
+    @RpcMethod("oslo_rpc_server_ping")
+    public String ping() {
+      return "pong";
+    }
+  }
+
+  /** Builds an {@link RpcServer}; not thread-safe. */
+  public static final class Builder {
+    private final Transport transport;
+    private final Target target;
+    private final List<Object> endpoints = new ArrayList<>();
+    private Executor executor;
+    private AccessPolicy accessPolicy = AccessPolicy.DEFAULT;
+    private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+    private boolean enablePing;
+
+    private Builder(Transport transport, Target target) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      this.target = Objects.requireNonNull(target, "target").requireListenable();
+    }
+
+    /** Adds an endpoint; earlier endpoints win when several can serve a request. */
+    public Builder endpoint(Object endpoint) {
+      endpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
+      return this;
+    }
+
+    public Builder endpoints(Object... endpoints) {
+      for (Object e : endpoints) {
+        endpoint(e);
+      }
+      return this;
+    }
+
+    /**
+     * Runs requests on {@code executor} (any Executor, e.g. virtual threads); the server does not shut
+     * it down. Default: a pool of 64 named daemon threads owned by the server.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    public Builder accessPolicy(AccessPolicy accessPolicy) {
+      this.accessPolicy = Objects.requireNonNull(accessPolicy, "accessPolicy");
+      return this;
+    }
+
+    /** Largest request processed; larger ones get a {@link MessageTooLargeException} failure. Default 16 MiB. */
+    public Builder maxMessageSize(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("maxMessageSize must be positive, got " + bytes);
+      }
+      this.maxMessageSize = bytes;
+      return this;
+    }
+
+    /** Answers oslo's {@code oslo_rpc_server_ping} with "pong" (oslo's rpc_ping_enabled). Default off. */
+    public Builder enablePing(boolean enablePing) {
+      this.enablePing = enablePing;
+      return this;
+    }
+
+    /**
+     * Validates the endpoints and builds a server that is not started yet.
+     *
+     * @throws IllegalArgumentException naming the endpoint and method when an endpoint cannot be exposed
+     * @throws IllegalStateException when no endpoint was added
+     */
+    public RpcServer build() {
+      if (endpoints.isEmpty() && !enablePing) {
+        throw new IllegalStateException("RpcServer for " + target + " needs at least one endpoint (builder.endpoint(...))");
+      }
+      return new RpcServer(this);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package io.fjord.rpc.spi;
+
+import io.fjord.rpc.Target;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One open driver: connections, channels and topology for one {@link io.fjord.rpc.Transport}.
+ *
+ * <p>Thread-safe: every method may be called from any thread, concurrently. Bodies are opaque
+ * bytes (UTF-8 JSON in oslo's envelope); a driver MUST publish them unchanged and MUST mark them as
+ * {@code application/json}, {@code utf-8} where its protocol has such properties.
+ */
+public interface DriverTransport extends AutoCloseable {
+
+  /**
+   * Publishes an RPC request (call or cast) to {@code target}, routed as oslo does: to the
+   * exchange {@link Routes#exchange} with routing key {@link Routes#routingKey}, or, when
+   * {@code target.fanout()}, to {@link Routes#fanoutExchange}. Declares the exchange first.
+   *
+   * <p>The future completes when the broker has taken responsibility for the message (a publisher
+   * confirm where confirms are on), or exceptionally with a {@link io.fjord.rpc.MessagingException}:
+   * {@link io.fjord.rpc.DeliveryFailureException} for a nack or return, {@link io.fjord.rpc.TransportException}
+   * when not connected. It MUST complete by {@link SendOptions#deadline()}. SHOULD NOT block the
+   * calling thread beyond handing the message to the network.
+   */
+  CompletableFuture<Void> send(Target target, byte[] body, SendOptions options);
+
+  /**
+   * Publishes a reply or call-monitor heartbeat to reply queue {@code replyQueue} through the
+   * default exchange, mandatory. The future fails with {@link io.fjord.rpc.DeliveryFailureException}
+   * when the queue does not exist (after any retries the driver makes).
+   */
+  CompletableFuture<Void> sendReply(String replyQueue, byte[] body);
+
+  /**
+   * Declares this transport's reply queue and starts consuming it; called at most once per
+   * transport, lazily, before the first call is published. Returns the queue's name, which MUST stay
+   * the same for the life of the transport (drivers re-declare it after reconnecting).
+   * {@code handler} is called for every message on the queue, on a driver thread, serially.
+   */
+  String openReplyQueue(ReplyHandler handler);
+
+  /**
+   * Declares what an RPC server on {@code target} (topic and server set) consumes, as oslo does: the
+   * shared {@code <topic>} queue, the {@code <topic>.<server>} queue, and a per-listener queue on the
+   * {@code <topic>_fanout} exchange; then consumes all three with manual acknowledgement.
+   * {@code handler} is called on driver threads and MUST NOT block.
+   */
+  DriverListener listen(Target target, MessageHandler handler);
+
+  /**
+   * Closes connections; MUST return within a bounded time (about 10 s at most) even when the
+   * broker is unreachable. Idempotent.
+   */
+  @Override
+  void close();
+}
