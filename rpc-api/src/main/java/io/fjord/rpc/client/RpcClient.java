@@ -153,17 +153,17 @@ public final class RpcClient {
 
   /** Calls {@code method} and converts the result to {@code type}. See the class doc for the guarantees. */
   public <T> T call(RequestContext context, String method, Map<String, ?> args, Class<T> type) {
-    return await(callAsync(context, method, args, type));
+    return call(context, method, args, core.serializer().typeFactory().constructType(type));
   }
 
   /** Calls {@code method} and converts the result to a generic type, e.g. {@code new TypeReference<List<Vm>>(){}}. */
   public <T> T call(RequestContext context, String method, Map<String, ?> args, TypeReference<T> type) {
-    return await(callAsync(context, method, args, type));
+    return call(context, method, args, core.serializer().typeFactory().constructType(type));
   }
 
   /** Calls {@code method} and converts the result to {@code type}. */
   public <T> T call(RequestContext context, String method, Map<String, ?> args, JavaType type) {
-    return await(callAsync(context, method, args, type));
+    return call(context, method, args, type, true);
   }
 
   public <T> CompletableFuture<T> callAsync(RequestContext context, String method, Map<String, ?> args, Class<T> type) {
@@ -177,11 +177,30 @@ public final class RpcClient {
 
   /**
    * Calls {@code method} without blocking. The future completes with the converted result, or
-   * exceptionally with the same exceptions {@link #call} throws, within the timeout. Invalid
-   * arguments (target, version cap, unserializable args) throw at once.
+   * exceptionally with the same exceptions {@link #call} throws, within the timeout; it completes
+   * on a Fjord callback thread, never on a driver thread. Invalid arguments (target, version cap,
+   * unserializable args) throw at once.
    */
-  @SuppressWarnings("unchecked")
   public <T> CompletableFuture<T> callAsync(RequestContext context, String method, Map<String, ?> args, JavaType type) {
+    CompletableFuture<JsonNode> reply = startCall(context, method, args);
+    return reply.thenApplyAsync(node -> convert(node, method, type), core.callbacks());
+  }
+
+  private <T> T call(RequestContext context, String method, Map<String, ?> args, JavaType type, boolean sync) {
+    return convert(await(startCall(context, method, args)), method, type);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T convert(JsonNode node, String method, JavaType type) {
+    try {
+      return (T) core.serializer().fromJson(node, type);
+    } catch (IllegalArgumentException e) {
+      throw new MessagingException("The result of call '" + method + "' to " + target + " cannot be converted to "
+          + type.toCanonical() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private CompletableFuture<JsonNode> startCall(RequestContext context, String method, Map<String, ?> args) {
     Objects.requireNonNull(method, "method");
     target.requireCallable(method);
     checkVersionCap(method);
@@ -204,27 +223,23 @@ public final class RpcClient {
     } catch (RuntimeException e) {
       pending.future.completeExceptionally(sendFailure("call", method, e));
     }
-    String what = "call '" + method + "' to " + target;
-    return pending.future.thenApply(node -> {
-      try {
-        return (T) core.serializer().fromJson(node, type);
-      } catch (IllegalArgumentException e) {
-        throw new MessagingException("The result of " + what + " cannot be converted to " + type.toCanonical()
-            + ": " + e.getMessage(), e);
-      }
-    });
+    return pending.future;
   }
 
   /** Casts {@code method} and returns once the broker has the message (or throws within the timeout). */
   public void cast(RequestContext context, String method, Map<String, ?> args) {
-    await(castAsync(context, method, args));
+    await(startCast(context, method, args));
   }
 
   /**
    * Casts {@code method} without blocking: the future completes when the broker confirmed the message,
-   * or exceptionally within the client's timeout.
+   * or exceptionally within the client's timeout, on a Fjord callback thread.
    */
   public CompletableFuture<Void> castAsync(RequestContext context, String method, Map<String, ?> args) {
+    return startCast(context, method, args).thenApplyAsync(v -> v, core.callbacks());
+  }
+
+  private CompletableFuture<Void> startCast(RequestContext context, String method, Map<String, ?> args) {
     Objects.requireNonNull(method, "method");
     target.requireCastable(method);
     checkVersionCap(method);

@@ -26,6 +26,7 @@ public final class TransportCore {
   private final DriverTransport driver;
   private final ScheduledThreadPoolExecutor timer;
   private final ReplyWaiter replies;
+  private final java.util.concurrent.ExecutorService callbacks;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Set<AutoCloseable> dependents = ConcurrentHashMap.newKeySet();
   private final Object replyLock = new Object();
@@ -42,6 +43,13 @@ public final class TransportCore {
     });
     this.timer.setRemoveOnCancelPolicy(true);
     this.replies = new ReplyWaiter(timer);
+    int id = TIMER_IDS.get();
+    AtomicInteger n = new AtomicInteger();
+    this.callbacks = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "fjord-callback-" + id + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   public TransportUrl url() {
@@ -62,6 +70,14 @@ public final class TransportCore {
 
   public ScheduledThreadPoolExecutor timer() {
     return timer;
+  }
+
+  /**
+   * Where futures returned to applications complete, so their continuations never run on a
+   * driver's I/O or consumer threads.
+   */
+  public java.util.concurrent.Executor callbacks() {
+    return callbacks;
   }
 
   public ReplyWaiter replies() {
@@ -119,6 +135,7 @@ public final class TransportCore {
       driver.close();
     } finally {
       timer.shutdownNow();
+      callbacks.shutdown();
     }
   }
 }

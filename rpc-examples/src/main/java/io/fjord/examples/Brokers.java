@@ -1,0 +1,32 @@
+package io.fjord.examples;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+/** Picks the transport URL for an example: $FJORD_URL, else RabbitMQ on localhost if it answers, else memory://. */
+final class Brokers {
+  private Brokers() {
+  }
+
+  static final String LOCAL_RABBIT = "rabbit://guest:guest@localhost:5672/";
+
+  /**
+   * @param query URL options for the RabbitMQ case (e.g. {@code auto_delete=true}), or ""
+   */
+  static String pick(String query) {
+    String env = System.getenv("FJORD_URL");
+    if (env != null && !env.isBlank()) {
+      System.out.println("Using FJORD_URL");
+      return env;
+    }
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("localhost", 5672), 1000);
+      System.out.println("Using RabbitMQ at localhost:5672");
+      return query.isEmpty() ? LOCAL_RABBIT : LOCAL_RABBIT + "?" + query;
+    } catch (IOException e) {
+      System.out.println("No RabbitMQ answers at localhost:5672; using the in-process memory:// transport");
+      return "memory://";
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.fjord.amqp;
+
+import com.rabbitmq.client.ShutdownSignalException;
+import io.fjord.rpc.TransportException;
+
+/**
+ * The one place where amqp-client's exceptions become Fjord's: callers outside this package never
+ * see a {@code com.rabbitmq} type.
+ */
+final class AmqpErrors {
+  private AmqpErrors() {
+  }
+
+  /** The shutdown signal behind {@code t}, if any. */
+  static ShutdownSignalException signal(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ShutdownSignalException s) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** True when {@code t} means the connection (not just a channel) is gone. */
+  static boolean isConnectionLevel(Throwable t) {
+    ShutdownSignalException s = signal(t);
+    return s == null || s.isHardError();
+  }
+
+  /** A short, password-free description: the broker's reply text when there is one. */
+  static String describe(Throwable t) {
+    ShutdownSignalException s = signal(t);
+    if (s != null && s.getReason() != null) {
+      String reason = s.getReason().toString();
+      int i = reason.indexOf("reply-text=");
+      if (i >= 0) {
+        String text = reason.substring(i + "reply-text=".length());
+        int end = text.indexOf(", class-id");
+        return end > 0 ? text.substring(0, end) : text;
+      }
+      return reason;
+    }
+    String m = t.getMessage();
+    return m == null ? t.getClass().getSimpleName() : m;
+  }
+
+  static TransportException translate(String what, Throwable t) {
+    return new TransportException(what + ": " + describe(t), t);
+  }
+}
