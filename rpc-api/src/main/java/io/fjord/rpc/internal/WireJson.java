@@ -83,6 +83,9 @@ public final class WireJson {
       if (ch < 32) {
         return CONTROL[ch];
       }
+      if (ch < 0x80) {
+        return null;
+      }
       return new SerializedString(String.format("\\u%04x", ch));
     }
   }
@@ -95,8 +98,8 @@ public final class WireJson {
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.setPrettyPrinter(new PythonPrinter());
       g.setCharacterEscapes(ESCAPES);
-      // non-ASCII above 0x7f: escape every char, as ensure_ascii=True does
-      g.setHighestNonEscapedChar(0x7f);
+      // no setHighestNonEscapedChar: above it Jackson writes its own upper-case escapes; ESCAPES
+      // returns a lower-case one for every char above 0x7f instead, as ensure_ascii=True does
       MAPPER.writeTree(g, node);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

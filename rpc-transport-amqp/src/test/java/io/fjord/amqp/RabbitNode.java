@@ -1,0 +1,173 @@
+package io.fjord.amqp;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * An extra RabbitMQ node of the tests' own, started from Debian's rabbitmq-server scripts with its
+ * own node name, ports, data directory, epmd port and cookie, so it never touches the shared node on
+ * 5672 (DESIGN.md). Stop, kill -9, freeze (SIGSTOP) and restart it to inject faults; close() tears
+ * it down and deletes its files.
+ */
+public final class RabbitNode implements AutoCloseable {
+  private static final String SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+  private static final int EPMD_PORT = 4370;
+
+  private final String nodeName;
+  private final int port;
+  private final Path dir;
+  private Process process;
+
+  private RabbitNode(String nodeName, int port, Path dir) {
+    this.nodeName = nodeName;
+    this.port = port;
+    this.dir = dir;
+  }
+
+  /** Starts a node on a free port from 5681 and waits until it accepts AMQP connections. */
+  public static RabbitNode start() throws Exception {
+    if (!new File(SERVER).canExecute()) {
+      throw new IllegalStateException("Fault tests need RabbitMQ's scripts at " + SERVER
+          + " (apt-get install -y rabbitmq-server); they start a node of their own on ports 5681+");
+    }
+    int port = freePort();
+    Path dir = Files.createTempDirectory("fjord-node-");
+    RabbitNode node = new RabbitNode("fjord" + port + "@localhost", port, dir);
+    node.launch();
+    return node;
+  }
+
+  private static int freePort() {
+    for (int p = 5681; p < 5781; p++) {
+      if (free(p) && free(p + 20000)) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("no free port in 5681..5780 for a test RabbitMQ node");
+  }
+
+  private static boolean free(int port) {
+    try (ServerSocket s = new ServerSocket(port)) {
+      s.setReuseAddress(true);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Starts (or restarts, keeping its data) the node; returns once it accepts connections. */
+  public synchronized void launch() throws Exception {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException("node " + nodeName + " is running");
+    }
+    Files.createDirectories(dir.resolve("home"));
+    Files.createDirectories(dir.resolve("mnesia"));
+    Files.createDirectories(dir.resolve("log"));
+    Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
+    Files.writeString(dir.resolve("rabbitmq-env.conf"), "");
+    Files.writeString(dir.resolve("rabbitmq.conf"), "listeners.tcp.default = 127.0.0.1:" + port + "\nloopback_users = none\n");
+    ProcessBuilder pb = new ProcessBuilder(SERVER);
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith("RABBITMQ_") || k.startsWith("ERL_"));
+    env.put("HOME", dir.resolve("home").toString());
+    env.put("RABBITMQ_NODENAME", nodeName);
+    env.put("RABBITMQ_NODE_PORT", Integer.toString(port));
+    env.put("RABBITMQ_DIST_PORT", Integer.toString(port + 20000));
+    env.put("RABBITMQ_MNESIA_BASE", dir.resolve("mnesia").toString());
+    env.put("RABBITMQ_LOG_BASE", dir.resolve("log").toString());
+    env.put("RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString());
+    env.put("RABBITMQ_CONF_ENV_FILE", dir.resolve("rabbitmq-env.conf").toString());
+    env.put("RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq").toString());
+    env.put("RABBITMQ_PID_FILE", dir.resolve("pid").toString());
+    env.put("ERL_EPMD_PORT", Integer.toString(EPMD_PORT));
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(dir.resolve("console.log").toFile());
+    process = pb.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!TestBroker.answers("127.0.0.1", port)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("RabbitMQ node " + nodeName + " exited during start; see " + dir.resolve("console.log")
+            + ":\n" + tail());
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("RabbitMQ node " + nodeName + " did not open port " + port + " within 60 s:\n" + tail());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private String tail() {
+    try {
+      String s = Files.readString(dir.resolve("console.log"));
+      return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
+    } catch (IOException e) {
+      return "(no console log)";
+    }
+  }
+
+  /** The node's AMQP port. */
+  public int port() {
+    return port;
+  }
+
+  /** A transport URL for this node, with {@code query} options appended ("" for none). */
+  public String url(String query) {
+    return "rabbit://guest:guest@127.0.0.1:" + port + "/" + (query.isEmpty() ? "" : "?" + query);
+  }
+
+  /** Graceful stop (SIGTERM); waits until the node has exited. */
+  public synchronized void stop() throws Exception {
+    signal("TERM");
+    awaitExit();
+  }
+
+  /** Crash (SIGKILL of the Erlang VM); waits until it has exited. */
+  public synchronized void kill() throws Exception {
+    signal("KILL");
+    awaitExit();
+  }
+
+  private long beamPid() throws IOException {
+    return Long.parseLong(Files.readString(dir.resolve("pid")).trim());
+  }
+
+  private void signal(String sig) throws Exception {
+    long pid = beamPid();
+    new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start().waitFor();
+  }
+
+  private void awaitExit() throws InterruptedException {
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (TestBroker.answers("127.0.0.1", port) && System.nanoTime() - deadline < 0) {
+      Thread.sleep(50);
+    }
+  }
+
+  @Override
+  public synchronized void close() throws Exception {
+    try {
+      if (process != null && process.isAlive()) {
+        try {
+          kill();
+        } catch (Exception e) {
+          process.destroyForcibly();
+        }
+      }
+    } finally {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}
