@@ -1,0 +1,163 @@
+package io.fjord.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import io.fjord.rpc.Target;
+import io.fjord.rpc.Transport;
+import io.fjord.rpc.TransportException;
+import io.fjord.rpc.TransportOptions;
+import io.fjord.rpc.TransportUrl;
+import io.fjord.rpc.server.RpcServer;
+import java.io.IOException;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The objects an RPC server and client declare, checked on the broker: RabbitMQ accepts a
+ * re-declaration only with equivalent flags and arguments, so a declare with oslo's flags must pass
+ * and one with other flags must fail with 406 PRECONDITION_FAILED (WIRE.md 1.1, pitfall 11).
+ */
+class AmqpTopologyIT {
+
+  /** An endpoint with one method. */
+  public static final class Echo {
+    public String echo(String v) {
+      return v;
+    }
+  }
+
+  private Connection raw;
+  private String exchange;
+  private String topic;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    raw = TestBroker.rawConnection();
+    exchange = TestBroker.name("topo_x");
+    topic = TestBroker.name("topo_t");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    TestBroker.delete(raw, new String[] {topic, topic + ".s1"}, new String[] {exchange, topic + "_fanout"});
+    raw.close();
+  }
+
+  private Transport open(String query) {
+    String url = TestBroker.url();
+    return Transport.open(TransportUrl.parse(query.isEmpty() ? url : url + (url.contains("?") ? "&" : "?") + query),
+        TransportOptions.builder().controlExchange(exchange).build());
+  }
+
+  /** Runs a declare on a throwaway channel; returns null when accepted, the broker's reply text when refused. */
+  private String declare(ChannelAction action) throws IOException {
+    Channel ch = raw.createChannel();
+    try {
+      action.run(ch);
+      return null;
+    } catch (IOException e) {
+      String reason = String.valueOf(AmqpErrors.signal(e) == null ? e : AmqpErrors.signal(e).getReason());
+      return reason;
+    } finally {
+      if (ch.isOpen()) {
+        try {
+          ch.close();
+        } catch (Exception ignored) {
+          // closing
+        }
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface ChannelAction {
+    void run(Channel ch) throws IOException;
+  }
+
+  @Test
+  void serverDeclaresOslosDefaultTopology() throws Exception {
+    try (Transport t = open("")) {
+      RpcServer server = RpcServer.builder(t, Target.topic(topic).withServer("s1")).endpoint(new Echo()).build();
+      server.start();
+
+      assertThat(declare(ch -> ch.exchangeDeclare(exchange, "topic", false, false, false, Map.of()))).isNull();
+      assertThat(declare(ch -> ch.exchangeDeclare(exchange, "topic", true, false, false, Map.of())))
+          .contains("PRECONDITION_FAILED");
+      assertThat(declare(ch -> ch.exchangeDeclare(topic + "_fanout", "fanout", false, true, false, Map.of()))).isNull();
+      assertThat(declare(ch -> ch.exchangeDeclare(topic + "_fanout", "fanout", false, false, false, Map.of())))
+          .contains("PRECONDITION_FAILED");
+      for (String q : new String[] {topic, topic + ".s1"}) {
+        assertThat(declare(ch -> ch.queueDeclare(q, false, false, false, Map.of()))).isNull();
+        assertThat(declare(ch -> ch.queueDeclare(q, true, false, false, Map.of()))).contains("PRECONDITION_FAILED");
+        assertThat(declare(ch -> ch.queueDeclare(q, false, false, false, Map.of("x-expires", 1800000))))
+            .contains("PRECONDITION_FAILED");
+        try (Channel ch = raw.createChannel()) {
+          AMQP.Queue.DeclareOk ok = ch.queueDeclarePassive(q);
+          assertThat(ok.getConsumerCount()).as("consumers on %s", q).isEqualTo(1);
+        }
+      }
+      // the binding key of the shared queue is the topic: a message published with it arrives
+      server.close();
+    }
+  }
+
+  @Test
+  void replyQueueIsClientNamedTransientWithXExpires() throws Exception {
+    try (Transport t = open("")) {
+      RpcServer server = RpcServer.builder(t, Target.topic(topic).withServer("s1")).endpoint(new Echo()).build();
+      server.start();
+      io.fjord.rpc.client.RpcClient.create(t, Target.topic(topic)).call(null, "echo", Map.of("v", "x"), String.class);
+      String replyQueue = io.fjord.rpc.internal.Internal.core(t).replyQueue();
+      assertThat(replyQueue).matches("reply_[0-9a-f]{32}");
+      assertThat(declare(ch -> ch.queueDeclare(replyQueue, false, false, false, Map.of("x-expires", 1800000)))).isNull();
+      assertThat(declare(ch -> ch.queueDeclare(replyQueue, false, false, false, Map.of()))).contains("PRECONDITION_FAILED");
+    }
+  }
+
+  @Test
+  void durableOptionMakesExchangeAndSharedQueuesDurable() throws Exception {
+    try (Transport t = open("amqp_durable_queues=true")) {
+      RpcServer server = RpcServer.builder(t, Target.topic(topic).withServer("s1")).endpoint(new Echo()).build();
+      server.start();
+      assertThat(declare(ch -> ch.exchangeDeclare(exchange, "topic", true, false, false, Map.of()))).isNull();
+      assertThat(declare(ch -> ch.queueDeclare(topic, true, false, false, Map.of()))).isNull();
+      assertThat(declare(ch -> ch.queueDeclare(topic + ".s1", true, false, false, Map.of()))).isNull();
+      // fanout objects never change with the option
+      assertThat(declare(ch -> ch.exchangeDeclare(topic + "_fanout", "fanout", false, true, false, Map.of()))).isNull();
+    }
+  }
+
+  @Test
+  void serverStartFailsWithATypedErrorWhenAnObjectExistsWithOtherFlags() throws Exception {
+    try (Channel ch = raw.createChannel()) {
+      ch.exchangeDeclare(exchange, "topic", true, false, false, Map.of());
+    }
+    try (Transport t = open("")) {
+      RpcServer server = RpcServer.builder(t, Target.topic(topic).withServer("s1")).endpoint(new Echo()).build();
+      assertThatThrownBy(server::start)
+          .isInstanceOf(TransportException.class)
+          .hasMessageContaining("Cannot declare or consume queue '" + topic + "'")
+          .hasMessageContaining("PRECONDITION_FAILED");
+    }
+  }
+
+  @Test
+  void closingTheServerDeletesItsFanoutQueueButKeepsSharedQueues() throws Exception {
+    try (Transport t = open("")) {
+      RpcServer server = RpcServer.builder(t, Target.topic(topic).withServer("s1")).endpoint(new Echo()).build();
+      server.start();
+      server.close();
+      assertThat(TestBroker.queueExists(raw, topic)).isTrue();
+      assertThat(TestBroker.queueExists(raw, topic + ".s1")).isTrue();
+      try (Channel ch = raw.createChannel()) {
+        assertThat(ch.queueDeclarePassive(topic).getConsumerCount()).isZero();
+      }
+    }
+  }
+}
