@@ -57,6 +57,7 @@ final class AmqpTransport implements DriverTransport {
   private final TransportUrl url;
   private final AmqpSettings settings;
   private final String controlExchange;
+  private final java.time.Duration closeTimeout;
   private final Connection publishConnection;
   private final Connection consumeConnection;
   private final ExecutorService io;
@@ -76,6 +77,7 @@ final class AmqpTransport implements DriverTransport {
     this.url = url;
     this.settings = AmqpSettings.from(url);
     this.controlExchange = options.controlExchange();
+    this.closeTimeout = options.closeTimeout();
     int id = IDS.incrementAndGet();
     this.io = Executors.newCachedThreadPool(daemon("fjord-amqp-io-" + id + "-"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("fjord-amqp-timer-" + id + "-"));
@@ -419,25 +421,43 @@ final class AmqpTransport implements DriverTransport {
 
   // ------------------------------------------------------------------ closing
 
+  /**
+   * Cancels consumers, deletes owned queues and closes both connections gracefully within the
+   * transport's close timeout; whatever is still hanging then (a frozen broker) is aborted.
+   */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
-    subscriptions.forEach(Subscription::close);
-    subscriptions.clear();
-    all.forEach(Publisher::discard);
-    int ms = (int) Math.min(5000, Math.max(1000, settings.connectionTimeout.toMillis()));
-    for (Connection c : new Connection[] {consumeConnection, publishConnection}) {
-      try {
-        c.close(ms);
-      } catch (IOException | RuntimeException e) {
-        c.abort(ms);
+    CompletableFuture<Void> graceful = CompletableFuture.runAsync(() -> {
+      subscriptions.forEach(Subscription::close);
+      subscriptions.clear();
+      all.forEach(Publisher::discard);
+      int ms = (int) Math.min(5000, Math.max(1000, settings.connectionTimeout.toMillis()));
+      for (Connection c : new Connection[] {consumeConnection, publishConnection}) {
+        try {
+          c.close(ms);
+        } catch (IOException | RuntimeException e) {
+          c.abort(ms);
+        }
       }
+    }, io);
+    try {
+      graceful.get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      log.warn("Closing {} took longer than {} ms; aborting the connections", url, closeTimeout.toMillis());
+    } catch (java.util.concurrent.ExecutionException e) {
+      log.warn("Error closing {}: {}", url, AmqpErrors.describe(e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      consumeConnection.abort(1000);
+      publishConnection.abort(1000);
+      io.shutdownNow();
+      timer.shutdownNow();
     }
-    io.shutdownNow();
-    timer.shutdownNow();
   }
 
   @Override

@@ -138,4 +138,43 @@ class AmqpRecoveryIT {
         .hasMessageNotContaining("s3cret");
     assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5000);
   }
+
+  @Test
+  void aFrozenBrokerNeitherHangsCallsNorClose() throws Exception {
+    String topic = TestBroker.name("rec_t");
+    Transport transport = Transport.open(url());
+    try {
+      RpcServer server = RpcServer.builder(transport, Target.topic(topic).withServer("s1")).endpoint(new Service()).build();
+      server.start();
+      RpcClient client = RpcClient.builder(transport, Target.topic(topic)).timeout(Duration.ofSeconds(2)).build();
+      assertThat(client.call(null, "ping", Map.of(), String.class)).isEqualTo("pong");
+      node.freeze();
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> client.call(null, "ping", Map.of(), String.class))
+          .isInstanceOfAny(MessagingTimeoutException.class, TransportException.class);
+      assertThat((System.nanoTime() - start) / 1_000_000).as("call ms on a frozen broker").isLessThan(3000);
+      start = System.nanoTime();
+      transport.close();
+      assertThat((System.nanoTime() - start) / 1_000_000).as("close ms on a frozen broker").isLessThan(25_000);
+    } finally {
+      node.thaw();
+      transport.close();
+    }
+    // the node is usable again for the other tests
+    try (Transport again = eventually(Duration.ofSeconds(30), () -> Transport.open(url()))) {
+      assertThat(again.isClosed()).isFalse();
+    }
+  }
+
+  @Test
+  void hostsAreTriedInTheUrlsOrder() throws Exception {
+    String topic = TestBroker.name("rec_t");
+    // the first host refuses connections; the second is the node
+    String url = "rabbit://guest:guest@127.0.0.1:" + (node.port() + 1) + ",guest:guest@127.0.0.1:" + node.port()
+        + "/?connection_timeout=1";
+    try (Transport transport = Transport.open(url)) {
+      RpcServer.builder(transport, Target.topic(topic).withServer("s1")).endpoint(new Service()).build().start();
+      assertThat(RpcClient.create(transport, Target.topic(topic)).call(null, "ping", Map.of(), String.class)).isEqualTo("pong");
+    }
+  }
 }

@@ -135,6 +135,16 @@ public final class RabbitNode implements AutoCloseable {
     awaitExit();
   }
 
+  /** Freezes the node (SIGSTOP): its sockets stay open but nothing answers, like a network black hole. */
+  public synchronized void freeze() throws Exception {
+    signal("STOP");
+  }
+
+  /** Resumes a frozen node (SIGCONT). */
+  public synchronized void thaw() throws Exception {
+    signal("CONT");
+  }
+
   private long beamPid() throws IOException {
     return Long.parseLong(Files.readString(dir.resolve("pid")).trim());
   }
@@ -159,6 +169,7 @@ public final class RabbitNode implements AutoCloseable {
     try {
       if (process != null && process.isAlive()) {
         try {
+          thaw();
           kill();
         } catch (Exception e) {
           process.destroyForcibly();
