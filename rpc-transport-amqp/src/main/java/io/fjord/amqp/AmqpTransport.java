@@ -195,8 +195,14 @@ final class AmqpTransport implements DriverTransport {
       return "publish to exchange '" + exchange + "' with routing key '" + routingKey + "'";
     }
 
+    /** What {@link #declaredExchanges} holds once this send's declarations are done. */
+    String declarationKey() {
+      return exchangeType != null && exchangeType.startsWith("notify:")
+          ? exchange + " -> " + exchangeType.substring("notify:".length()) : exchange;
+    }
+
     boolean ready() {
-      return (exchangeType == null || declaredExchanges.contains(exchange)) && publishConnection.isOpen() && !blocked;
+      return (exchangeType == null || declaredExchanges.contains(declarationKey())) && publishConnection.isOpen() && !blocked;
     }
 
     /** Publishes now; on a broken connection schedules another attempt. Runs on any thread. */
@@ -217,7 +223,7 @@ final class AmqpTransport implements DriverTransport {
         return;
       }
       try {
-        if (exchangeType != null && !declaredExchanges.contains(exchange)) {
+        if (exchangeType != null && !declaredExchanges.contains(declarationKey())) {
           declareExchange(exchange, exchangeType);
         }
         p.publish(exchange, routingKey, mandatory, props, body, future);
@@ -274,6 +280,10 @@ final class AmqpTransport implements DriverTransport {
   }
 
   private void declareExchange(String name, String type) throws IOException {
+    if (type.startsWith("notify:")) {
+      declareNotificationQueue(name, type.substring("notify:".length()));
+      return;
+    }
     synchronized (adminLock) {
       if (admin == null || !admin.isOpen()) {
         if (admin != null) {
@@ -300,6 +310,24 @@ final class AmqpTransport implements DriverTransport {
         throw e;
       }
       declaredExchanges.add(name);
+    }
+  }
+
+  private void declareNotificationQueue(String exchange, String key) throws IOException {
+    synchronized (adminLock) {
+      declareExchange(exchange, "topic");
+      try {
+        Topology.sharedQueue(admin, key, settings);
+        admin.queueBind(key, exchange, key);
+      } catch (IOException | RuntimeException e) {
+        declaredExchanges.remove(exchange);
+        if (!AmqpErrors.isConnectionLevel(e)) {
+          throw AmqpErrors.translate("Cannot declare notification queue '" + key + "' (durable=" + settings.durable
+              + ", auto_delete=" + settings.autoDelete + "); an existing queue with other flags causes this", e);
+        }
+        throw e;
+      }
+      declaredExchanges.add(exchange + " -> " + key);
     }
   }
 
@@ -349,6 +377,15 @@ final class AmqpTransport implements DriverTransport {
     });
   }
 
+  @Override
+  public CompletableFuture<Void> sendNotification(Target target, String priority, byte[] body, SendOptions options) {
+    String exchange = Routes.exchange(target, controlExchange);
+    String key = Routes.notificationKey(target.topic(), priority);
+    // oslo declares the exchange and a queue named after the key before its first publish with it
+    return submit(new Send(exchange, "notify:" + key, key, options.mandatory(), PROPERTIES, body, options.deadline(),
+        options.retry()));
+  }
+
   // ------------------------------------------------------------------ consuming
 
   @Override
@@ -394,6 +431,45 @@ final class AmqpTransport implements DriverTransport {
     }, true));
     Subscription s = new Subscription("RPC server on " + target, consumeConnection, settings.prefetch, queues, handler,
         io, null);
+    s.start();
+    subscriptions.add(s);
+    return new DriverListener() {
+      @Override
+      public void stop() {
+        s.stop();
+      }
+
+      @Override
+      public void close() {
+        s.close();
+        subscriptions.remove(s);
+      }
+    };
+  }
+
+  @Override
+  public DriverListener listenForNotifications(List<Target> targets, Set<String> priorities, String pool,
+                                               MessageHandler handler) {
+    ensureOpen();
+    // queue -> (exchange, binding key) pairs
+    Map<String, List<String[]>> bindings = new java.util.LinkedHashMap<>();
+    for (Target t : targets) {
+      String exchange = Routes.exchange(t, controlExchange);
+      for (String p : priorities) {
+        String key = Routes.notificationKey(t.topic(), p);
+        bindings.computeIfAbsent(pool != null ? pool : key, q -> new ArrayList<>()).add(new String[] {exchange, key});
+      }
+    }
+    List<Subscription.QueueSpec> queues = new ArrayList<>();
+    bindings.forEach((queue, binds) -> queues.add(new Subscription.QueueSpec(queue, ch -> {
+      Topology.sharedQueue(ch, queue, settings);
+      for (String[] b : binds) {
+        Topology.topicExchange(ch, b[0], settings);
+        ch.queueBind(queue, b[0], b[1]);
+      }
+    }, false)));
+    Subscription s = new Subscription("notification listener on " + bindings.keySet(), consumeConnection,
+        settings.prefetch, queues, handler, io, null);
     s.start();
     subscriptions.add(s);
     return new DriverListener() {

@@ -120,6 +120,55 @@ final class MemoryTransport implements DriverTransport {
   }
 
   @Override
+  public CompletableFuture<Void> sendNotification(Target target, String priority, byte[] body, SendOptions options) {
+    ensureOpen();
+    String exchange = Routes.exchange(target, controlExchange);
+    String key = Routes.notificationKey(target.topic(), priority);
+    broker.declareExchange(exchange, MemoryBroker.ExchangeType.TOPIC);
+    broker.declareQueue(key);
+    broker.bind(key, exchange, key);
+    broker.publish(exchange, key, body, 0);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public DriverListener listenForNotifications(List<Target> targets, Set<String> priorities, String pool,
+                                               MessageHandler handler) {
+    ensureOpen();
+    Set<String> queues = new java.util.LinkedHashSet<>();
+    for (Target t : targets) {
+      String exchange = Routes.exchange(t, controlExchange);
+      broker.declareExchange(exchange, MemoryBroker.ExchangeType.TOPIC);
+      for (String p : priorities) {
+        String key = Routes.notificationKey(t.topic(), p);
+        String queue = pool != null ? pool : key;
+        broker.declareQueue(queue);
+        broker.bind(queue, exchange, key);
+        queues.add(queue);
+      }
+    }
+    List<MemoryBroker.Consumer> mine = new java.util.ArrayList<>();
+    for (String q : queues) {
+      mine.add(broker.consume(q, handler));
+    }
+    consumers.addAll(mine);
+    return new DriverListener() {
+      @Override
+      public void stop() {
+        mine.forEach(c -> {
+          c.cancel();
+          consumers.remove(c);
+        });
+      }
+
+      @Override
+      public void close() {
+        stop();
+      }
+    };
+  }
+
+  @Override
   public void close() {
     if (closed) {
       return;

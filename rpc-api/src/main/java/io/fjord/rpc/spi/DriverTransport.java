@@ -49,6 +49,34 @@ public interface DriverTransport extends AutoCloseable {
   DriverListener listen(Target target, MessageHandler handler);
 
   /**
+   * Publishes a notification as oslo's notifier does (WIRE.md 4.1): to the topic exchange
+   * {@link Routes#exchange}{@code (target, controlExchange)} with routing key
+   * {@link Routes#notificationKey}{@code (topic, priority)}, after declaring that exchange and a
+   * queue named after the routing key bound with it, so notifications persist before any listener
+   * exists. Completion as for {@link #send}.
+   *
+   * @param priority the lower-case priority, e.g. {@code info}
+   */
+  default CompletableFuture<Void> sendNotification(Target target, String priority, byte[] body, SendOptions options) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not support notifications");
+  }
+
+  /**
+   * Consumes notifications (WIRE.md 4.2): for every target and priority, the queue {@code pool}
+   * (when given) or {@link Routes#notificationKey}, bound to the target's exchange with
+   * {@code <topic>.<priority>}. Listeners in one pool share its queue; each pool, and each
+   * listener without a pool, gets every notification. {@code handler} is called on driver threads and
+   * MUST NOT block; acknowledgement is the caller's (after processing).
+   *
+   * @param priorities lower-case priorities to bind
+   * @param pool shared queue name, or null
+   */
+  default DriverListener listenForNotifications(java.util.List<Target> targets, java.util.Set<String> priorities,
+                                                String pool, MessageHandler handler) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not support notifications");
+  }
+
+  /**
    * Closes connections; MUST return within a bounded time (about 10 s at most) even when the
    * broker is unreachable. Idempotent.
    */

@@ -34,4 +34,9 @@ public final class Routes {
   public static String replyQueue(String uniqueHex) {
     return "reply_" + uniqueHex;
   }
+
+  /** {@code <topic>.<priority>}: a notification's routing key and, without a pool, its queue. */
+  public static String notificationKey(String topic, String priority) {
+    return topic + "." + priority;
+  }
 }

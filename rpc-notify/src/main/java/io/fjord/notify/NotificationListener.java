@@ -1,0 +1,586 @@
+package io.fjord.notify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fjord.rpc.RequestContext;
+import io.fjord.rpc.Target;
+import io.fjord.rpc.Transport;
+import io.fjord.rpc.internal.Contexts;
+import io.fjord.rpc.internal.Envelope;
+import io.fjord.rpc.internal.Internal;
+import io.fjord.rpc.internal.TransportCore;
+import io.fjord.rpc.spi.DriverListener;
+import io.fjord.rpc.spi.IncomingMessage;
+import io.fjord.rpc.spi.SendOptions;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives notifications and hands them to endpoint objects by priority, as oslo.messaging's
+ * {@code NotificationListener}: for every target (topic, optional exchange) and every priority an
+ * endpoint handles, it consumes the queue {@code <topic>.<priority>}, or the pool's queue when a
+ * pool is set (listeners of one pool share the stream; each pool gets all of it).
+ *
+ * <p>Delivery is at-least-once: a message is acknowledged after its endpoints returned. An endpoint
+ * returning {@link NotificationResult#REQUEUE} or throwing asks for redelivery, which happens only
+ * when requeue is allowed (otherwise the message is acknowledged and dropped, as oslo does). A
+ * message requeued more than {@code maxRedeliveries} times is sent to the dead-letter topic, or
+ * dropped with an error log when none is set: a poison message never loops forever. Messages that
+ * cannot be decoded are rejected without requeue; unknown priorities and duplicates (by
+ * {@code _unique_id}, last 16) are acknowledged and dropped; the listener keeps running.
+ *
+ * <p>A batch listener ({@link Builder#batch}) delivers lists of up to {@code size} notifications
+ * per priority, or what arrived within {@code timeout}; each message is settled individually.
+ *
+ * <p>Lifecycle as {@link io.fjord.rpc.server.RpcServer}: start, stop, awaitTermination, close.
+ * Endpoints run on the executor (default 64 named threads), never on driver threads. Thread-safe.
+ */
+public final class NotificationListener implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NotificationListener.class);
+  private static final AtomicInteger POOL_IDS = new AtomicInteger();
+  private static final int DUPLICATE_WINDOW = 16;
+  private static final int REDELIVERY_MEMORY = 10_000;
+
+  private enum State { NEW, RUNNING, STOPPED, CLOSED }
+
+  /** @param key redelivery-count key; @param uniqueId the {@code _unique_id}, remembered once acked */
+  private record Pending(ReceivedNotification notification, IncomingMessage message, String key, String uniqueId) {
+  }
+
+  private final TransportCore core;
+  private final List<Target> targets;
+  private final List<NotificationEndpoint> endpoints;
+  private final String pool;
+  private final boolean allowRequeue;
+  private final int maxRedeliveries;
+  private final String deadLetterTopic;
+  private final int batchSize;
+  private final Duration batchTimeout;
+  private final Executor executor;
+  private final boolean ownsExecutor;
+  private final Object lock = new Object();
+  private final ArrayDeque<String> recentIds = new ArrayDeque<>();
+  private final Map<String, Integer> redeliveries = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+      return size() > REDELIVERY_MEMORY;
+    }
+  };
+  private final List<Pending> batch = new ArrayList<>();
+  private ScheduledFuture<?> batchTimer;
+  private State state = State.NEW;
+  private int inFlight;
+  private DriverListener listener;
+
+  private NotificationListener(Builder b) {
+    this.core = Internal.core(b.transport);
+    this.targets = List.copyOf(b.targets);
+    this.pool = b.pool;
+    this.allowRequeue = b.allowRequeue;
+    this.maxRedeliveries = b.maxRedeliveries;
+    this.deadLetterTopic = b.deadLetterTopic;
+    this.batchSize = b.batchSize;
+    this.batchTimeout = b.batchTimeout;
+    List<NotificationEndpoint> eps = new ArrayList<>();
+    for (int i = 0; i < b.endpoints.size(); i++) {
+      eps.add(NotificationEndpoint.of(b.endpoints.get(i), b.filters.get(i), batchSize > 0, core.serializer()));
+    }
+    this.endpoints = List.copyOf(eps);
+    if (b.executor != null) {
+      this.executor = b.executor;
+      this.ownsExecutor = false;
+    } else {
+      int id = POOL_IDS.incrementAndGet();
+      AtomicInteger n = new AtomicInteger();
+      ThreadPoolExecutor tpe = new ThreadPoolExecutor(64, 64, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        Thread t = new Thread(r, "fjord-notify-" + id + "-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+      tpe.allowCoreThreadTimeOut(true);
+      this.executor = tpe;
+      this.ownsExecutor = true;
+    }
+  }
+
+  public static Builder builder(Transport transport) {
+    return new Builder(transport);
+  }
+
+  /** The priorities at least one endpoint handles: the queues this listener binds. */
+  public Set<Priority> priorities() {
+    Set<Priority> all = new LinkedHashSet<>();
+    endpoints.forEach(e -> all.addAll(e.priorities()));
+    return all;
+  }
+
+  /** Declares and binds the queues and starts consuming. */
+  public void start() {
+    synchronized (lock) {
+      if (state != State.NEW) {
+        throw new IllegalStateException("NotificationListener on " + targets + " cannot start: it is " + state);
+      }
+      core.ensureOpen();
+      Set<String> names = new LinkedHashSet<>();
+      priorities().forEach(p -> names.add(p.routingName()));
+      listener = core.driver().listenForNotifications(targets, names, pool, this::onMessage);
+      state = State.RUNNING;
+    }
+    core.register(this);
+  }
+
+  /** Stops consuming; notifications already received are still processed (a pending batch is flushed). */
+  public void stop() {
+    DriverListener l;
+    synchronized (lock) {
+      if (state == State.STOPPED || state == State.CLOSED) {
+        return;
+      }
+      state = State.STOPPED;
+      l = listener;
+    }
+    if (l != null) {
+      l.stop();
+    }
+    flushBatch();
+  }
+
+  /**
+   * Waits until stopped and every received notification has been settled.
+   *
+   * @throws IllegalStateException when still running
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lock) {
+      if (state == State.NEW || state == State.RUNNING) {
+        throw new IllegalStateException("NotificationListener on " + targets + " is " + state
+            + ": call stop() before awaitTermination");
+      }
+      while (inFlight > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(lock, left);
+      }
+      return true;
+    }
+  }
+
+  /** Stops, waits up to the transport's close timeout, releases the consumers. Idempotent. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (state == State.CLOSED) {
+        return;
+      }
+    }
+    stop();
+    try {
+      if (!awaitTermination(core.options().closeTimeout())) {
+        log.warn("NotificationListener on {} closed with notifications still being processed; they will be redelivered",
+            targets);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    DriverListener l;
+    synchronized (lock) {
+      state = State.CLOSED;
+      l = listener;
+    }
+    if (l != null) {
+      l.close();
+    }
+    if (ownsExecutor) {
+      ((ExecutorService) executor).shutdown();
+    }
+    core.unregister(this);
+  }
+
+  // ------------------------------------------------------------------ processing
+
+  private void onMessage(IncomingMessage message) {
+    synchronized (lock) {
+      if (state != State.RUNNING) {
+        message.reject(true);
+        return;
+      }
+      inFlight++;
+    }
+    try {
+      executor.execute(() -> {
+        try {
+          receive(message);
+        } catch (RuntimeException | Error e) {
+          log.error("Unexpected error handling a notification; requeueing it", e);
+          settle(message, null, true);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      message.reject(true);
+      done(1);
+    }
+  }
+
+  private void done(int n) {
+    synchronized (lock) {
+      inFlight -= n;
+      if (inFlight <= 0) {
+        lock.notifyAll();
+      }
+    }
+  }
+
+  private void receive(IncomingMessage message) {
+    ObjectNode m;
+    try {
+      m = Envelope.unwrap(message.body());
+    } catch (IllegalArgumentException e) {
+      log.warn("Rejecting an undecodable notification from {}: {}", message.source(), e.getMessage());
+      message.reject(false);
+      done(1);
+      return;
+    }
+    Priority priority;
+    try {
+      priority = Priority.parse(m.path("priority").isTextual() ? m.get("priority").textValue() : null);
+    } catch (IllegalArgumentException e) {
+      log.warn("Dropping a notification from {} with unknown priority {}", message.source(), m.get("priority"));
+      message.ack();
+      done(1);
+      return;
+    }
+    JsonNode unique = m.remove("_unique_id");
+    String uniqueId = unique != null && unique.isTextual() ? unique.textValue() : null;
+    String key = uniqueId != null ? uniqueId : m.path("message_id").asText(null);
+    // only acknowledged ids count: a requeued message comes back with the same _unique_id
+    if (uniqueId != null && alreadyAcked(uniqueId)) {
+      log.debug("Dropping duplicate notification {}", unique.textValue());
+      message.ack();
+      done(1);
+      return;
+    }
+    RequestContext context = Contexts.extract(m).with("client_timeout", null);
+    JsonNode payload = m.has("payload") ? m.get("payload") : NullNode.getInstance();
+    ReceivedNotification n = new ReceivedNotification(context, text(m, "publisher_id"), text(m, "event_type"), priority,
+        payload, new ReceivedNotification.Metadata(text(m, "message_id"), text(m, "timestamp")));
+    if (batchSize > 0) {
+      addToBatch(new Pending(n, message, key, uniqueId));
+      return;
+    }
+    boolean requeue = dispatch(n);
+    settle(message, new Pending(n, message, key, uniqueId), requeue);
+  }
+
+  private static String text(ObjectNode m, String field) {
+    JsonNode v = m.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  /** @return true when some endpoint asked for a requeue (or failed) */
+  private boolean dispatch(ReceivedNotification n) {
+    for (NotificationEndpoint e : endpoints) {
+      if (!e.handles(n.priority()) || !e.filter.matches(n)) {
+        continue;
+      }
+      try {
+        if (e.deliver(n, core.serializer()) == NotificationResult.REQUEUE) {
+          return true;
+        }
+      } catch (Throwable t) {
+        if (t instanceof VirtualMachineError vme) {
+          throw vme;
+        }
+        log.error("Endpoint {} failed on notification {} ({})", e, n.eventType(), n.metadata().messageId(), t);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void settle(IncomingMessage message, Pending p, boolean requeue) {
+    try {
+      String key = p == null ? null : p.key;
+      if (!requeue) {
+        forget(key);
+        remember(p);
+        message.ack();
+        return;
+      }
+      if (!allowRequeue) {
+        log.warn("Notification {} asked for a requeue but this listener does not allow requeue; dropping it",
+            p == null ? "?" : p.notification.eventType());
+        forget(key);
+        message.ack();
+        return;
+      }
+      int count;
+      synchronized (redeliveries) {
+        count = key == null ? 1 : redeliveries.merge(key, 1, Integer::sum);
+      }
+      if (count <= maxRedeliveries) {
+        message.reject(true);
+        return;
+      }
+      forget(key);
+      poison(message, p);
+    } finally {
+      done(1);
+    }
+  }
+
+  private void forget(String key) {
+    if (key != null) {
+      synchronized (redeliveries) {
+        redeliveries.remove(key);
+      }
+    }
+  }
+
+  private void poison(IncomingMessage message, Pending p) {
+    String what = p == null ? "a notification" : "notification " + p.notification.eventType() + " ("
+        + p.notification.metadata().messageId() + ")";
+    if (deadLetterTopic == null) {
+      log.error("Dropping {} after {} redeliveries (no dead-letter topic configured)", what, maxRedeliveries);
+      message.ack();
+      return;
+    }
+    String priority = p == null ? Priority.ERROR.routingName() : p.notification.priority().routingName();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    try {
+      core.driver().sendNotification(Target.topic(deadLetterTopic), priority, message.body(),
+          new SendOptions(null, false, null, deadline)).get(10, TimeUnit.SECONDS);
+      log.error("Moved {} to dead-letter topic {} after {} redeliveries", what, deadLetterTopic, maxRedeliveries);
+      message.ack();
+    } catch (Exception e) {
+      log.error("Could not move {} to dead-letter topic {}: {}; requeueing it", what, deadLetterTopic, e.toString());
+      message.reject(true);
+    }
+  }
+
+  private boolean alreadyAcked(String uniqueId) {
+    synchronized (recentIds) {
+      return recentIds.contains(uniqueId);
+    }
+  }
+
+  private void remember(Pending p) {
+    if (p == null || p.uniqueId == null) {
+      return;
+    }
+    synchronized (recentIds) {
+      if (recentIds.size() == DUPLICATE_WINDOW) {
+        recentIds.removeFirst();
+      }
+      recentIds.addLast(p.uniqueId);
+    }
+  }
+
+  // ------------------------------------------------------------------ batches
+
+  private void addToBatch(Pending p) {
+    List<Pending> full = null;
+    synchronized (batch) {
+      batch.add(p);
+      if (batch.size() >= batchSize) {
+        full = takeBatch();
+      } else if (batchTimer == null) {
+        batchTimer = core.timer().schedule(this::flushBatch, batchTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    }
+    if (full != null) {
+      deliverBatch(full);
+    }
+  }
+
+  private List<Pending> takeBatch() {
+    List<Pending> out = new ArrayList<>(batch);
+    batch.clear();
+    if (batchTimer != null) {
+      batchTimer.cancel(false);
+      batchTimer = null;
+    }
+    return out;
+  }
+
+  private void flushBatch() {
+    List<Pending> out;
+    synchronized (batch) {
+      if (batch.isEmpty()) {
+        batchTimer = null;
+        return;
+      }
+      out = takeBatch();
+    }
+    try {
+      executor.execute(() -> deliverBatch(out));
+    } catch (RejectedExecutionException e) {
+      deliverBatch(out);
+    }
+  }
+
+  private void deliverBatch(List<Pending> items) {
+    Map<Priority, List<Pending>> byPriority = new EnumMap<>(Priority.class);
+    for (Pending p : items) {
+      byPriority.computeIfAbsent(p.notification.priority(), k -> new ArrayList<>()).add(p);
+    }
+    for (Map.Entry<Priority, List<Pending>> group : byPriority.entrySet()) {
+      boolean requeue = false;
+      for (NotificationEndpoint e : endpoints) {
+        if (!e.handles(group.getKey())) {
+          continue;
+        }
+        List<ReceivedNotification> list = new ArrayList<>();
+        for (Pending p : group.getValue()) {
+          if (e.filter.matches(p.notification)) {
+            list.add(p.notification);
+          }
+        }
+        if (list.isEmpty()) {
+          continue;
+        }
+        try {
+          if (e.deliverBatch(group.getKey(), List.copyOf(list)) == NotificationResult.REQUEUE) {
+            requeue = true;
+          }
+        } catch (Throwable t) {
+          if (t instanceof VirtualMachineError vme) {
+            throw vme;
+          }
+          log.error("Endpoint {} failed on a batch of {} notifications", e, list.size(), t);
+          requeue = true;
+        }
+      }
+      for (Pending p : group.getValue()) {
+        settle(p.message, p, requeue);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "NotificationListener{targets=" + targets + ", pool=" + pool + ", state=" + state + "}";
+  }
+
+  /** Builds a {@link NotificationListener}; not thread-safe. */
+  public static final class Builder {
+    private final Transport transport;
+    private final List<Target> targets = new ArrayList<>();
+    private final List<Object> endpoints = new ArrayList<>();
+    private final List<NotificationFilter> filters = new ArrayList<>();
+    private String pool;
+    private boolean allowRequeue;
+    private int maxRedeliveries = 5;
+    private String deadLetterTopic;
+    private int batchSize;
+    private Duration batchTimeout;
+    private Executor executor;
+
+    private Builder(Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+    }
+
+    /** A topic to listen on, with the target's exchange or the control exchange. */
+    public Builder target(Target target) {
+      Objects.requireNonNull(target, "target");
+      if (target.topic() == null) {
+        throw new io.fjord.rpc.InvalidTargetException("A notification listener target needs a topic, got " + target, target);
+      }
+      targets.add(target);
+      return this;
+    }
+
+    /** Adds an endpoint that sees every notification of its priorities. */
+    public Builder endpoint(Object endpoint) {
+      return endpoint(endpoint, NotificationFilter.ALL);
+    }
+
+    /** Adds an endpoint that sees only notifications passing {@code filter}. */
+    public Builder endpoint(Object endpoint, NotificationFilter filter) {
+      endpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
+      filters.add(Objects.requireNonNull(filter, "filter"));
+      return this;
+    }
+
+    /** Listeners with the same pool share one queue named after the pool. */
+    public Builder pool(String pool) {
+      this.pool = pool;
+      return this;
+    }
+
+    /** Whether REQUEUE results and endpoint exceptions redeliver the message (oslo's allow_requeue). Default false. */
+    public Builder allowRequeue(boolean allowRequeue) {
+      this.allowRequeue = allowRequeue;
+      return this;
+    }
+
+    /** Redeliveries before a message counts as poison. Default 5. */
+    public Builder maxRedeliveries(int maxRedeliveries) {
+      if (maxRedeliveries < 0) {
+        throw new IllegalArgumentException("maxRedeliveries must be >= 0, got " + maxRedeliveries);
+      }
+      this.maxRedeliveries = maxRedeliveries;
+      return this;
+    }
+
+    /** Topic that poison messages are re-sent to (same priority, same body); default none (dropped and logged). */
+    public Builder deadLetterTopic(String topic) {
+      this.deadLetterTopic = topic;
+      return this;
+    }
+
+    /**
+     * Deliver lists of up to {@code size} notifications per priority, or what arrived within
+     * {@code timeout} of the first. Endpoint methods then take {@code List<ReceivedNotification>}.
+     * On RabbitMQ keep {@code size} at most the driver's prefetch (64 by default).
+     */
+    public Builder batch(int size, Duration timeout) {
+      if (size < 1) {
+        throw new IllegalArgumentException("batch size must be >= 1, got " + size);
+      }
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("batch timeout must be positive, got " + timeout);
+      }
+      this.batchSize = size;
+      this.batchTimeout = timeout;
+      return this;
+    }
+
+    /** Runs endpoints on {@code executor} (not shut down by the listener). Default: 64 named daemon threads. */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    public NotificationListener build() {
+      if (targets.isEmpty()) {
+        throw new IllegalStateException("A NotificationListener needs at least one target (builder.target(Target.topic(\"notifications\")))");
+      }
+      if (endpoints.isEmpty()) {
+        throw new IllegalStateException("A NotificationListener needs at least one endpoint (builder.endpoint(...))");
+      }
+      return new NotificationListener(this);
+    }
+  }
+}
