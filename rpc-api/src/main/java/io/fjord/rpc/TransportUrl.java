@@ -113,7 +113,7 @@ public final class TransportUrl {
     if (path == null || path.isEmpty()) {
       vhost = "/";
     } else {
-      vhost = decode(path);
+      vhost = decode(path, url);
       if (vhost.isEmpty()) {
         vhost = "/";
       }
@@ -126,8 +126,8 @@ public final class TransportUrl {
           continue;
         }
         int eq = pair.indexOf('=');
-        String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-        String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+        String name = decode(eq < 0 ? pair : pair.substring(0, eq), url);
+        String value = eq < 0 ? "" : decode(pair.substring(eq + 1), url);
         options.merge(name, value, (a, b) -> a + "," + b);
       }
     }
@@ -146,8 +146,8 @@ public final class TransportUrl {
       String cred = spec.substring(0, at);
       hostPort = spec.substring(at + 1);
       int colon = cred.indexOf(':');
-      user = decode(colon < 0 ? cred : cred.substring(0, colon));
-      pass = colon < 0 ? null : decode(cred.substring(colon + 1));
+      user = decode(colon < 0 ? cred : cred.substring(0, colon), url);
+      pass = colon < 0 ? null : decode(cred.substring(colon + 1), url);
     }
     String hostname;
     String portText = null;
@@ -186,17 +186,29 @@ public final class TransportUrl {
     return new Host(hostname, port, user, pass);
   }
 
-  private static String decode(String s) {
-    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+  private static String decode(String s, String url) {
+    try {
+      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      // URLDecoder's own message quotes the characters after the '%', which may be part of a password
+      throw new IllegalArgumentException("Invalid transport URL '" + redactRaw(url)
+          + "': bad percent-encoding (a '%' must be followed by two hex digits; write a literal '%' as %25)");
+    }
   }
 
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  /** Best-effort redaction of an input that did not parse: hides anything between ':' and '@'. */
+  /**
+   * Best-effort redaction of an input that did not parse: hides each host's text from its first
+   * ':' to its last '@' (a raw '@' may be part of a password), also when the scheme is missing.
+   */
   private static String redactRaw(String url) {
-    return url.replaceAll("(//|,)([^:/@,]*):[^@]*@", "$1$2:****@");
+    int schemeEnd = url.indexOf("://");
+    String head = schemeEnd < 0 ? "" : url.substring(0, schemeEnd + 3);
+    String rest = schemeEnd < 0 ? url : url.substring(schemeEnd + 3);
+    return head + rest.replaceAll("(^|,)([^:/@,]*):[^,]*@", "$1$2:****@");
   }
 
   /** Scheme in lower case, e.g. {@code rabbit} or {@code memory}. */

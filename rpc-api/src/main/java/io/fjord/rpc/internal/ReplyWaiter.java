@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,8 @@ public final class ReplyWaiter implements ReplyHandler {
     public final CompletableFuture<JsonNode> future = new CompletableFuture<>();
     volatile long callMonitorDeadline;
     volatile JsonNode result;
+    /** The next timeout check; cancelled when the call completes so the timer does not keep the call. */
+    volatile ScheduledFuture<?> nextCheck;
 
     Pending(String msgId, Target target, String method, Duration timeout, Duration callMonitor,
             Map<String, Class<? extends RuntimeException>> allowed) {
@@ -66,7 +69,11 @@ public final class ReplyWaiter implements ReplyHandler {
     void schedule() {
       long next = callMonitorNanos > 0 ? Math.min(deadline, callMonitorDeadline) : deadline;
       long delay = Math.max(0, next - System.nanoTime());
-      timer.schedule(this::check, delay, TimeUnit.NANOSECONDS);
+      ScheduledFuture<?> task = timer.schedule(this::check, delay, TimeUnit.NANOSECONDS);
+      nextCheck = task;
+      if (future.isDone()) {
+        task.cancel(false); // completed while we scheduled
+      }
     }
 
     private void check() {
@@ -94,7 +101,13 @@ public final class ReplyWaiter implements ReplyHandler {
                           Map<String, Class<? extends RuntimeException>> allowed) {
     Pending p = new Pending(msgId, target, method, timeout, callMonitor, allowed);
     pending.put(msgId, p);
-    p.future.whenComplete((r, e) -> pending.remove(msgId, p));
+    p.future.whenComplete((r, e) -> {
+      pending.remove(msgId, p);
+      ScheduledFuture<?> check = p.nextCheck;
+      if (check != null) {
+        check.cancel(false);
+      }
+    });
     p.schedule();
     return p;
   }

@@ -71,6 +71,8 @@ public final class WireJson {
         CONTROL[c] = new SerializedString(named);
         ASCII[c] = ESCAPE_CUSTOM;
       }
+      // ensure_ascii escapes everything outside ' '..'~', DEL included
+      ASCII[0x7f] = ESCAPE_CUSTOM;
     }
 
     @Override
@@ -83,7 +85,7 @@ public final class WireJson {
       if (ch < 32) {
         return CONTROL[ch];
       }
-      if (ch < 0x80) {
+      if (ch < 0x7f) {
         return null;
       }
       return new SerializedString(String.format("\\u%04x", ch));

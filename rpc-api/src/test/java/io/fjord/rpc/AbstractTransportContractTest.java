@@ -1,0 +1,771 @@
+package io.fjord.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.fjord.rpc.annotation.RpcEndpoint;
+import io.fjord.rpc.annotation.RpcMethod;
+import io.fjord.rpc.client.CallOptions;
+import io.fjord.rpc.client.RpcClient;
+import io.fjord.rpc.server.RpcServer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every transport driver must do, seen through the public API: calls, casts, fanout, routing
+ * to one server, timeouts, remote errors, versions, contexts, concurrency, call-monitor heartbeats
+ * and the server lifecycle. A driver module runs it by naming its URL:
+ *
+ * <pre>{@code
+ * class MemoryTransportContractTest extends AbstractTransportContractTest {
+ *   protected String transportUrl() { return "memory://"; }
+ * }
+ * }</pre>
+ *
+ * <p>Each test uses its own random topic and control exchange ({@code ct_<hex>}, {@code ct_x_<hex>}),
+ * opens separate transports for servers and clients (as separate processes would), and closes
+ * everything it opened after the test. Nothing here depends on a particular driver; a subclass
+ * whose broker is unreachable should abort (JUnit assumption) rather than pass.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+public abstract class AbstractTransportContractTest {
+  private static final Logger log = LoggerFactory.getLogger(AbstractTransportContractTest.class);
+
+  /** How long a test waits for something that should happen. */
+  protected static final Duration WAIT = Duration.ofSeconds(10);
+  /** The timeout of calls that are expected to time out. */
+  protected static final Duration SHORT_TIMEOUT = Duration.ofSeconds(1);
+  /** Namespace and version of {@link TestEndpoint}. */
+  protected static final String NAMESPACE = "ns";
+  protected static final String VERSION = "1.3";
+
+  private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+  /** This test's topic. */
+  protected String topic;
+  /** This test's control exchange. */
+  protected String exchange;
+
+  /** The URL of the transport under test, e.g. {@code memory://} or {@code rabbit://guest:guest@host:5672/}. */
+  protected abstract String transportUrl();
+
+  /**
+   * Options for every transport the suite opens; override to add driver settings. The suite then
+   * sets this test's control exchange and a close timeout of 5 s.
+   */
+  protected TransportOptions.Builder transportOptions() {
+    return TransportOptions.builder();
+  }
+
+  @BeforeEach
+  void chooseNames() {
+    String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    topic = "ct_" + id;
+    exchange = "ct_x_" + id;
+  }
+
+  @AfterEach
+  void closeEverythingOpened() {
+    while (!opened.isEmpty()) {
+      AutoCloseable c = opened.pop();
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("Closing {} after the test failed", c, e);
+      }
+    }
+  }
+
+  // ---- helpers
+
+  /** Closes {@code resource} after the test, before everything opened earlier. */
+  protected <T extends AutoCloseable> T closeAfterTest(T resource) {
+    opened.push(resource);
+    return resource;
+  }
+
+  /** Opens a transport on {@link #transportUrl()} that is closed after the test. */
+  protected Transport openTransport() {
+    return closeAfterTest(Transport.open(TransportUrl.parse(transportUrl()),
+        transportOptions().controlExchange(exchange).closeTimeout(Duration.ofSeconds(5)).build()));
+  }
+
+  /** Builds and starts a server for this test's topic, closed after the test. */
+  protected RpcServer startServer(Transport transport, String server, Object... endpoints) {
+    RpcServer s = closeAfterTest(RpcServer.builder(transport, Target.topic(topic).withServer(server))
+        .endpoints(endpoints).build());
+    s.start();
+    return s;
+  }
+
+  /** The target {@link TestEndpoint} serves: this test's topic and namespace {@code ns}, no version. */
+  protected Target target() {
+    return Target.topic(topic).withNamespace(NAMESPACE);
+  }
+
+  protected RpcClient.Builder clientBuilder(Transport transport, Target target) {
+    return RpcClient.builder(transport, target).timeout(WAIT);
+  }
+
+  protected RpcClient client(Transport transport) {
+    return clientBuilder(transport, target()).build();
+  }
+
+  private static RequestContext ctx() {
+    return RequestContext.builder().requestId("req-" + UUID.randomUUID()).build();
+  }
+
+  private static String awaitReceived(TestEndpoint endpoint) throws InterruptedException {
+    String value = endpoint.received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    if (value == null) {
+      fail("Server " + endpoint.name + " received nothing within " + WAIT);
+    }
+    return value;
+  }
+
+  /** A value result of the suite's endpoint. */
+  public record Item(String name, int size) {
+  }
+
+  /** The endpoint every test serves. Methods are RPC methods; state lives in fields. */
+  @RpcEndpoint(namespace = NAMESPACE, version = VERSION)
+  public static class TestEndpoint {
+    final String name;
+    final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    final AtomicReference<RequestContext> lastContext = new AtomicReference<>();
+    final CountDownLatch gate = new CountDownLatch(1);
+
+    public TestEndpoint(String name) {
+      this.name = name;
+    }
+
+    public int add(int a, int b) {
+      return a + b;
+    }
+
+    public String echo(String value) {
+      return value;
+    }
+
+    public String whoami() {
+      return name;
+    }
+
+    public List<Item> items(int count) {
+      List<Item> items = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        items.add(new Item("item-" + i, i));
+      }
+      return items;
+    }
+
+    public void record(String value) {
+      received.add(value);
+    }
+
+    /** Records {@code value} once the test opens the gate. */
+    public void recordAfterGate(String value) throws InterruptedException {
+      if (gate.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        received.add(value);
+      }
+    }
+
+    public void fail(String message) {
+      throw new IllegalArgumentException(message);
+    }
+
+    public String context(RequestContext context) {
+      lastContext.set(context);
+      return "ok";
+    }
+
+    public String slow(RequestContext context, long millis) throws InterruptedException {
+      lastContext.set(context);
+      Thread.sleep(millis);
+      return "done after " + millis + "ms";
+    }
+
+    @RpcMethod("_hidden")
+    public String hidden() {
+      return "should not be callable";
+    }
+  }
+
+  // ---- call
+
+  @Test
+  void callReturnsTypedResult() {
+    Transport serverTransport = openTransport();
+    startServer(serverTransport, "s1", new TestEndpoint("s1"));
+    RpcClient client = client(openTransport());
+
+    assertThat(client.call(ctx(), "add", Map.of("a", 2, "b", 3), Integer.class)).isEqualTo(5);
+    assertThat(client.call(ctx(), "echo", Map.of("value", "h\u00e9llo \u2603"), String.class)).isEqualTo("h\u00e9llo \u2603");
+    assertThat(client.call(ctx(), "items", Map.of("count", 1), Object.class))
+        .isEqualTo(List.of(Map.of("name", "item-0", "size", 0)));
+  }
+
+  @Test
+  void callConvertsResultToGenericType() {
+    startServer(openTransport(), "s1", new TestEndpoint("s1"));
+    RpcClient client = client(openTransport());
+
+    List<Item> items = client.call(ctx(), "items", Map.of("count", 3), new TypeReference<List<Item>>() { });
+
+    assertThat(items).containsExactly(new Item("item-0", 0), new Item("item-1", 1), new Item("item-2", 2));
+  }
+
+  @Test
+  void callOfVoidMethodReturnsNull() {
+    TestEndpoint endpoint = new TestEndpoint("s1");
+    startServer(openTransport(), "s1", endpoint);
+    RpcClient client = client(openTransport());
+
+    assertThat(client.call(ctx(), "record", Map.of("value", "v"), Object.class)).isNull();
+    assertThat(endpoint.received).containsExactly("v");
+  }
+
+  @Test
+  void callAsyncCompletesWithResult() throws Exception {
+    startServer(openTransport(), "s1", new TestEndpoint("s1"));
+    RpcClient client = client(openTransport());
+
+    CompletableFuture<Integer> sum = client.callAsync(ctx(), "add", Map.of("a", 20, "b", 22), Integer.class);
+    CompletableFuture<List<Item>> items = client.callAsync(ctx(), "items", Map.of("count", 2),
+        new TypeReference<List<Item>>() { });
+
+    assertThat(sum.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(42);
+    assertThat(items.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).hasSize(2);
+  }
+
+  @Test
+  void callAsyncCompletesExceptionallyWithRemoteError() {
+    startServer(openTransport(), "s1", new TestEndpoint("s1"));
+    RpcClient client = client(openTransport());
+
+    CompletableFuture<Object> f = client.callAsync(ctx(), "fail", Map.of("message", "async boom"), Object.class);
+
+    assertThatThrownBy(() -> f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(RemoteException.class)
+        .satisfies(e -> assertThat(((RemoteException) e).remoteMessage()).isEqualTo("async boom"));
+  }
+
+  // ---- cast and fanout
+
+  @Test
+  void castReachesServer() throws Exception {
+    TestEndpoint endpoint = new TestEndpoint("s1");
+    startServer(openTransport(), "s1", endpoint);
+    RpcClient client = client(openTransport());
+
+    client.cast(ctx(), "record", Map.of("value", "hello"));
+
+    assertThat(awaitReceived(endpoint)).isEqualTo("hello");
+  }
+
+  @Test
+  void castReturnsBeforeServerHandles() throws Exception {
+    TestEndpoint endpoint = new TestEndpoint("s1");
+    startServer(openTransport(), "s1", endpoint);
+    RpcClient client = client(openTransport());
+    try {
+      client.cast(ctx(), "recordAfterGate", Map.of("value", "late"));
+
+      assertThat(endpoint.received).isEmpty();
+    } finally {
+      endpoint.gate.countDown();
+    }
+    assertThat(awaitReceived(endpoint)).isEqualTo("late");
+  }
+
+  @Test
+  void castsAreSharedAmongServersOfTheTopic() throws Exception {
+    Transport serverTransport = openTransport();
+    TestEndpoint one = new TestEndpoint("s1");
+    TestEndpoint two = new TestEndpoint("s2");
+    startServer(serverTransport, "s1", one);
+    startServer(serverTransport, "s2", two);
+    RpcClient client = client(openTransport());
+
+    for (int i = 0; i < 10; i++) {
+      client.cast(ctx(), "record", Map.of("value", "m" + i));
+    }
+
+    Set<String> seen = new HashSet<>();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (seen.size() < 10 && System.nanoTime() < deadline) {
+      for (TestEndpoint e : List.of(one, two)) {
+        String v = e.received.poll(10, TimeUnit.MILLISECONDS);
+        if (v != null) {
+          assertThat(seen.add(v)).as("%s delivered twice", v).isTrue();
+        }
+      }
+    }
+    assertThat(seen).hasSize(10);
+  }
+
+  @Test
+  void fanoutCastReachesEveryServer() throws Exception {
+    Transport serverTransport = openTransport();
+    List<TestEndpoint> endpoints = List.of(new TestEndpoint("s1"), new TestEndpoint("s2"), new TestEndpoint("s3"));
+    for (TestEndpoint e : endpoints) {
+      startServer(serverTransport, e.name, e);
+    }
+    RpcClient client = client(openTransport());
+
+    client.prepare(null, true).cast(ctx(), "record", Map.of("value", "to-all"));
+
+    for (TestEndpoint e : endpoints) {
+      assertThat(awaitReceived(e)).as("server %s", e.name).isEqualTo("to-all");
+    }
+  }
+
+  @Test
+  void callToServerAlwaysLandsOnThatServer() {
+    Transport serverTransport = openTransport();
+    for (String name : List.of("s1", "s2", "s3")) {
+      startServer(serverTransport, name, new TestEndpoint(name));
+    }
+    RpcClient client = client(openTransport());
+
+    for (int i = 0; i < 20; i++) {
+      assertThat(client.prepare("s2", false).call(ctx(), "whoami", Map.of(), String.class)).isEqualTo("s2");
+    }
+    assertThat(client.prepare(CallOptions.builder().server("s3").build()).call(ctx(), "whoami", Map.of(), String.class))
+        .isEqualTo("s3");
+  }
+
+  @Test
+  void castToServerLandsOnThatServer() throws Exception {
+    Transport serverTransport = openTransport();
+    TestEndpoint one = new TestEndpoint("s1");
+    TestEndpoint two = new TestEndpoint("s2");
+    startServer(serverTransport, "s1", one);
+    startServer(serverTransport, "s2", two);
+    RpcClient client = client(openTransport());
+
+    Set<String> sent = new HashSet<>();
+    for (int i = 0; i < 5; i++) {
+      client.prepare("s2", false).cast(ctx(), "record", Map.of("value", "c" + i));
+      sent.add("c" + i);
+    }
+    Set<String> atTwo = new HashSet<>();
+    for (int i = 0; i < 5; i++) {
+      atTwo.add(awaitReceived(two)); // requests run concurrently on the server: any order
+    }
+    assertThat(atTwo).isEqualTo(sent);
+    assertThat(one.received).isEmpty();
+  }
+
+  // ---- timeouts
+
+  @Test
+  void callWithNoServerTimesOut() {
+    RpcClient client = clientBuilder(openTransport(), target()).timeout(SHORT_TIMEOUT).build();
+
+    long start = System.nanoTime();
+    Throwable thrown = catchThrowable(() -> client.call(ctx(), "add", Map.of("a", 1, "b", 2), Integer.class));
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(thrown).isInstanceOf(MessagingTimeoutException.class)
+        .hasMessageContaining("call 'add' to " + target())
+        .hasMessageStartingWith("Timed out after 1s waiting for a reply to call 'add' to " + target());
+    MessagingTimeoutException timeout = (MessagingTimeoutException) thrown;
+    assertThat(timeout.method()).isEqualTo("add");
+    assertThat(timeout.target()).isEqualTo(target());
+    assertThat(timeout.timeout()).isEqualTo(SHORT_TIMEOUT);
+    assertThat(timeout.messageId()).matches("[0-9a-f]{32}");
+    assertThat(elapsed).isGreaterThanOrEqualTo(SHORT_TIMEOUT.minusMillis(50))
+        .isLessThan(SHORT_TIMEOUT.plusSeconds(1));
+  }
+
+  @Test
+  void callMonitorKeepsASlowCallAlive() {
+    TestEndpoint endpoint = new TestEndpoint("s1");
+    startServer(openTransport(), "s1", endpoint);
+    RpcClient client = client(openTransport()).prepare(CallOptions.builder()
+        .callMonitorTimeout(Duration.ofSeconds(2)).timeout(Duration.ofSeconds(10)).build());
+
+    String result = client.call(ctx(), "slow", Map.of("millis", 3000), String.class);
+
+    assertThat(result).isEqualTo("done after 3000ms");
+    assertThat(endpoint.lastContext.get().get("client_timeout")).isEqualTo(2);
+  }
+
+  // ---- remote errors
+
+  @Test
+  void endpointExceptionArrivesAsRemoteException() {
+    startServer(openTransport(), "s1", new TestEndpoint("s1"));
+    RpcClient client = client(openTransport());
+
+    Throwable thrown = catchThrowable(() -> client.call(ctx(), "fail", Map.of("message", "no such flavor: m1.huge"),
+        Object.class));
+
+    assertThat(thrown).isExactlyInstanceOf(RemoteException.class)
+        .hasMessage("Remote error: java.lang.IllegalArgumentException: no such flavor: m1.huge (call 'fail' to "
+            + target() + ")");
+    RemoteException remote = (RemoteException) thrown;
+    assertThat(remote.remoteClass()).isEqualTo("IllegalArgumentException");
+    assertThat(remote.remoteModule()).isEqualTo("java.lang");
+    assertThat(remote.remoteMessage()).isEqualTo("no such flavor: m1.huge");
+    assertThat(remote.remoteArgs()).containsExactly("no such flavor: m1.huge");
+    assertThat(remote.remoteTraceback()).first()
+        .isEqualTo("java.lang.IllegalArgumentException: no such flavor: m1.huge\n");
+  }
+
+  @Test
+  void allowedRemoteExceptionIsRethrownAsItsJavaType() {
+    startServer(openTransport(), "s1", new TestEndpoint("s1"));
+    RpcClient client = clientBuilder(openTransport(), target())
+        .allowRemoteException(IllegalArgumentException.class)
+        .build();
+
+    Throwable thrown = catchThrowable(() -> client.call(ctx(), "fail", Map.of("message", "bad flavor"), Object.class));
+
+    assertThat(thrown).isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("bad flavor");
+    assertThat(thrown.getSuppressed()).singleElement().isInstanceOf(RemoteException.class);
+  }
+
+  // ---- versions and dispatch
+
+  @Test
+  void callWithOlderMinorVersionIsServed() {
+    startServer(openTransport(), "s1", new TestEndpoint("s1"));
+    Transport clientTransport = openTransport();
+
+    for (String version : List.of("1.0", "1.2", "1.3", "1.3.0")) {
+      RpcClient client = clientBuilder(clientTransport, target().withVersion(version)).build();
+      assertThat(client.call(ctx(), "add", Map.of("a", 1, "b", 1), Integer.class)).as("version %s", version)
+          .isEqualTo(2);
+    }
+  }
+
+  @Test
+  void callWithNewerMinorVersionIsUnsupported() {
+    startServer(openTransport(), "s1", new TestEndpoint("s1"));
+    RpcClient client = clientBuilder(openTransport(), target().withVersion("1.4")).build();
+
+    assertThatThrownBy(() -> client.call(ctx(), "add", Map.of("a", 1, "b", 1), Integer.class))
+        .isExactlyInstanceOf(UnsupportedRpcVersionException.class)
+        .satisfies(e -> assertThat(((RemoteException) e).remoteMessage())
+            .isEqualTo("Endpoint does not support RPC version 1.4. Attempted method: add"));
+  }
+
+  @Test
+  void callWithOtherMajorVersionIsUnsupported() {
+    startServer(openTransport(), "s1", new TestEndpoint("s1"));
+    RpcClient client = clientBuilder(openTransport(), target().withVersion("2.0")).build();
+
+    assertThatThrownBy(() -> client.call(ctx(), "add", Map.of("a", 1, "b", 1), Integer.class))
+        .isExactlyInstanceOf(UnsupportedRpcVersionException.class)
+        .satisfies(e -> assertThat(((RemoteException) e).remoteMessage())
+            .isEqualTo("Endpoint does not support RPC version 2.0. Attempted method: add"));
+  }
+
+  @Test
+  void callWithWrongNamespaceIsUnsupportedVersion() {
+    startServer(openTransport(), "s1", new TestEndpoint("s1"));
+    Transport clientTransport = openTransport();
+
+    for (Target t : List.of(target().withNamespace("other"), Target.topic(topic))) {
+      RpcClient client = clientBuilder(clientTransport, t).build();
+      assertThatThrownBy(() -> client.call(ctx(), "add", Map.of("a", 1, "b", 1), Integer.class))
+          .as("namespace %s", t.namespace())
+          .isExactlyInstanceOf(UnsupportedRpcVersionException.class)
+          .satisfies(e -> assertThat(((RemoteException) e).remoteMessage())
+              .isEqualTo("Endpoint does not support RPC version 1.0. Attempted method: add"));
+    }
+  }
+
+  @Test
+  void callToUnknownMethodIsNoSuchMethod() {
+    startServer(openTransport(), "s1", new TestEndpoint("s1"));
+    RpcClient client = client(openTransport());
+
+    assertThatThrownBy(() -> client.call(ctx(), "no_such_method", Map.of(), Object.class))
+        .isExactlyInstanceOf(NoSuchRpcMethodException.class)
+        .satisfies(e -> assertThat(((RemoteException) e).remoteMessage())
+            .isEqualTo("Endpoint does not support RPC method no_such_method"));
+  }
+
+  @Test
+  void callToUnderscoreMethodIsNoSuchMethod() {
+    startServer(openTransport(), "s1", new TestEndpoint("s1"));
+    RpcClient client = client(openTransport());
+
+    assertThatThrownBy(() -> client.call(ctx(), "_hidden", Map.of(), Object.class))
+        .isExactlyInstanceOf(NoSuchRpcMethodException.class);
+  }
+
+  @Test
+  void versionAboveCapIsRejectedBeforeSending() {
+    Transport clientTransport = openTransport();
+    RpcClient client = clientBuilder(clientTransport, target().withVersion("1.2")).versionCap("1.1").build();
+    String expected = "Requested message version 1.2 of 'add' to " + client.target()
+        + " is above the version cap 1.1 (hint: check canSendVersion and send an older version)";
+
+    // thrown by callAsync itself, not through the future: nothing was sent
+    assertThatThrownBy(() -> client.callAsync(ctx(), "add", Map.of("a", 1, "b", 1), Integer.class))
+        .isExactlyInstanceOf(RpcVersionCapException.class)
+        .hasMessage(expected)
+        .satisfies(e -> {
+          assertThat(((RpcVersionCapException) e).version()).isEqualTo("1.2");
+          assertThat(((RpcVersionCapException) e).versionCap()).isEqualTo("1.1");
+        });
+    assertThatThrownBy(() -> client.castAsync(ctx(), "add", Map.of("a", 1, "b", 1)))
+        .isExactlyInstanceOf(RpcVersionCapException.class);
+    assertThat(client.canSendVersion("1.1")).isTrue();
+    assertThat(client.canSendVersion("1.0")).isTrue();
+    assertThat(client.canSendVersion("1.2")).isFalse();
+    assertThat(client.canSendVersion("2.0")).isFalse();
+    assertThat(client(clientTransport).canSendVersion("9.9")).isTrue();
+  }
+
+  @Test
+  void badArgumentsGiveTypeErrorAndServerKeepsServing() {
+    startServer(openTransport(), "s1", new TestEndpoint("s1"));
+    RpcClient client = client(openTransport());
+    Map<String, Object> unknown = Map.of("a", 1, "b", 2, "c", 3);
+    Map<String, Object> missing = Map.of("a", 1);
+    Map<String, Object> wrongType = Map.of("a", Map.of("x", 1), "b", 2);
+
+    assertTypeError(() -> client.call(ctx(), "add", unknown, Integer.class), "unexpected keyword argument 'c'");
+    assertTypeError(() -> client.call(ctx(), "add", missing, Integer.class), "missing required keyword argument 'b'");
+    assertTypeError(() -> client.call(ctx(), "add", wrongType, Integer.class), "argument 'a' cannot be converted to int");
+    assertThat(client.call(ctx(), "add", Map.of("a", 1, "b", 2), Integer.class)).isEqualTo(3);
+  }
+
+  private static void assertTypeError(ThrowingCallable call, String expectedText) {
+    Throwable thrown = catchThrowable(call);
+    assertThat(thrown).isExactlyInstanceOf(RemoteException.class);
+    RemoteException remote = (RemoteException) thrown;
+    assertThat(remote.remoteClass()).isEqualTo("TypeError");
+    assertThat(remote.remoteModule()).isEqualTo("builtins");
+    assertThat(remote.remoteMessage()).contains(expectedText);
+  }
+
+  // ---- context
+
+  @Test
+  void contextReachesEndpointUnchangedWithClientTimeout() {
+    TestEndpoint endpoint = new TestEndpoint("s1");
+    startServer(openTransport(), "s1", endpoint);
+    RpcClient client = client(openTransport());
+    RequestContext sent = RequestContext.builder()
+        .requestId("req-0f9e")
+        .userId("u-123")
+        .projectId("p-456")
+        .roles(List.of("admin", "member"))
+        .admin(true)
+        .put("custom_key", Map.of("nested", Map.of("deep", List.of(1, "two", 3.5, false))))
+        .put("nothing", null)
+        .put("unicode", "h\u00e9llo \u2603")
+        .build();
+
+    client.call(sent, "context", Map.of(), String.class);
+
+    RequestContext seen = endpoint.lastContext.get();
+    assertThat(seen).isEqualTo(sent.with("client_timeout", null));
+    assertThat(seen.asMap().keySet()).containsExactly("request_id", "user_id", "project_id", "roles", "is_admin",
+        "custom_key", "nothing", "unicode", "client_timeout");
+    assertThat(seen.requestId()).isEqualTo("req-0f9e");
+    assertThat(seen.roles()).containsExactly("admin", "member");
+    assertThat(seen.isAdmin()).isTrue();
+  }
+
+  // ---- concurrency
+
+  @Test
+  void concurrentCallsEachGetTheirOwnResult() throws Exception {
+    startServer(openTransport(), "s1", new TestEndpoint("s1"));
+    RpcClient client = client(openTransport());
+    int threads = 16;
+    int callsPerThread = 50;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Integer>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(pool.submit(() -> {
+          int ok = 0;
+          for (int i = 0; i < callsPerThread; i++) {
+            int result = client.call(ctx(), "add", Map.of("a", thread * 1000, "b", i), Integer.class);
+            assertThat(result).isEqualTo(thread * 1000 + i);
+            ok++;
+          }
+          return ok;
+        }));
+      }
+      int total = 0;
+      for (Future<Integer> f : done) {
+        total += f.get(WAIT.toMillis() * 3, TimeUnit.MILLISECONDS);
+      }
+      assertThat(total).isEqualTo(threads * callsPerThread);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // ---- targets
+
+  @Test
+  void callToFanoutTargetIsRejected() {
+    RpcClient client = client(openTransport());
+
+    assertThatThrownBy(() -> client.prepare(null, true).call(ctx(), "add", Map.of(), Integer.class))
+        .isExactlyInstanceOf(InvalidTargetException.class)
+        .hasMessage("A call cannot go to a fanout target (use cast): cannot call 'add' on " + target().withFanout(true));
+  }
+
+  @Test
+  void serverNeedsATargetWithServer() {
+    Transport transport = openTransport();
+
+    assertThatThrownBy(() -> RpcServer.builder(transport, Target.topic(topic)))
+        .isExactlyInstanceOf(InvalidTargetException.class);
+  }
+
+  // ---- server lifecycle
+
+  @Test
+  void serverLifecycleIsEnforcedAndIdempotent() throws Exception {
+    Transport serverTransport = openTransport();
+    RpcServer server = closeAfterTest(RpcServer.builder(serverTransport, Target.topic(topic).withServer("s1"))
+        .endpoint(new TestEndpoint("s1")).build());
+    RpcClient client = clientBuilder(openTransport(), target()).timeout(SHORT_TIMEOUT).build();
+
+    assertThat(server.isRunning()).isFalse();
+    assertThatThrownBy(() -> server.awaitTermination(WAIT))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("NEW");
+    server.start();
+    assertThat(server.isRunning()).isTrue();
+    assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("RUNNING");
+    assertThatThrownBy(() -> server.awaitTermination(WAIT))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("RUNNING");
+    assertThat(client.call(ctx(), "add", Map.of("a", 1, "b", 2), Integer.class)).isEqualTo(3);
+
+    server.stop();
+    server.stop();
+    assertThat(server.isRunning()).isFalse();
+    assertThat(server.awaitTermination(WAIT)).isTrue();
+    assertThat(server.awaitTermination(WAIT)).isTrue();
+    server.close();
+    server.close();
+    assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("CLOSED");
+
+    assertThatThrownBy(() -> client.call(ctx(), "add", Map.of("a", 1, "b", 2), Integer.class))
+        .isInstanceOf(MessagingTimeoutException.class);
+  }
+
+  @Test
+  void closeOfNeverStartedServerIsAllowed() {
+    RpcServer server = RpcServer.builder(openTransport(), Target.topic(topic).withServer("s1"))
+        .endpoint(new TestEndpoint("s1")).build();
+
+    server.close();
+    server.close();
+
+    assertThat(server.isRunning()).isFalse();
+  }
+
+  @Test
+  void duplicateWireNamesAreRejectedAtBuild() {
+    Transport transport = openTransport();
+    RpcServer.Builder builder = RpcServer.builder(transport, Target.topic(topic).withServer("s1"))
+        .endpoint(new DuplicateNames());
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("exposes two methods as 'get'")
+        .hasMessageContaining("rename one with @RpcMethod");
+  }
+
+  @Test
+  void overloadedMethodsAreRejectedAtBuild() {
+    Transport transport = openTransport();
+    RpcServer.Builder builder = RpcServer.builder(transport, Target.topic(topic).withServer("s1"))
+        .endpoint(new Overloads());
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("exposes two methods as 'put'");
+  }
+
+  @Test
+  void serverWithoutEndpointsIsRejectedAtBuild() {
+    RpcServer.Builder builder = RpcServer.builder(openTransport(), Target.topic(topic).withServer("s1"));
+
+    assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("needs at least one endpoint");
+  }
+
+  // ---- transport lifecycle
+
+  @Test
+  void closingTransportFailsWaitingCalls() {
+    startServer(openTransport(), "s1", new TestEndpoint("s1"));
+    Transport clientTransport = openTransport();
+    RpcClient client = client(clientTransport);
+    CompletableFuture<String> waiting = client.callAsync(ctx(), "slow", Map.of("millis", 1000), String.class);
+
+    clientTransport.close();
+
+    assertThatThrownBy(() -> waiting.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(TransportException.class);
+    assertThat(clientTransport.isClosed()).isTrue();
+    assertThatThrownBy(() -> client.call(ctx(), "add", Map.of("a", 1, "b", 2), Integer.class))
+        .isInstanceOf(TransportException.class);
+    clientTransport.close();
+  }
+
+  /** Two methods with the same wire name. */
+  public static class DuplicateNames {
+    @RpcMethod("get")
+    public String first() {
+      return "1";
+    }
+
+    @RpcMethod("get")
+    public String second() {
+      return "2";
+    }
+  }
+
+  /** Overloads: RPC has no overloading. */
+  public static class Overloads {
+    public void put(String key) {
+    }
+
+    public void put(String key, String value) {
+    }
+  }
+}

@@ -1,0 +1,12 @@
+package io.fjord.rpc.memory;
+
+import io.fjord.rpc.AbstractTransportContractTest;
+
+/** The transport contract on the in-process {@code memory://} driver. */
+class MemoryTransportContractTest extends AbstractTransportContractTest {
+
+  @Override
+  protected String transportUrl() {
+    return "memory://";
+  }
+}
