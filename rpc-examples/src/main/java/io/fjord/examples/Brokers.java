@@ -29,4 +29,30 @@ final class Brokers {
       return "memory://";
     }
   }
+
+  /**
+   * Deletes queues an example left on RabbitMQ (oslo's notifier declares {@code <topic>.<priority>}
+   * queues that outlive it). Uses amqp-client directly: Fjord's API has no admin operations.
+   */
+  static void deleteQueues(String url, String... queues) {
+    if (!url.startsWith("rabbit://")) {
+      return;
+    }
+    io.fjord.rpc.TransportUrl u = io.fjord.rpc.TransportUrl.parse(url);
+    com.rabbitmq.client.ConnectionFactory f = new com.rabbitmq.client.ConnectionFactory();
+    io.fjord.rpc.TransportUrl.Host h = u.hosts().get(0);
+    f.setHost(h.hostname());
+    f.setPort(h.portOr(5672));
+    f.setUsername(h.username() == null ? "guest" : h.username());
+    f.setPassword(h.password() == null ? "guest" : h.password());
+    f.setVirtualHost(u.virtualHost());
+    try (com.rabbitmq.client.Connection c = f.newConnection("fjord-example-cleanup");
+         com.rabbitmq.client.Channel ch = c.createChannel()) {
+      for (String q : queues) {
+        ch.queueDelete(q);
+      }
+    } catch (Exception e) {
+      System.out.println("(could not delete the example's queues: " + e.getMessage() + ")");
+    }
+  }
 }
