@@ -60,7 +60,7 @@ public final class NotificationListener implements AutoCloseable {
   private static final int DUPLICATE_WINDOW = 16;
   private static final int REDELIVERY_MEMORY = 10_000;
 
-  private enum State { NEW, RUNNING, STOPPED, CLOSED }
+  private enum State { NEW, STARTING, RUNNING, STOPPED, CLOSED }
 
   /** @param key redelivery-count key; @param uniqueId the {@code _unique_id}, remembered once acked */
   private record Pending(ReceivedNotification notification, IncomingMessage message, String key, String uniqueId) {
@@ -140,10 +140,31 @@ public final class NotificationListener implements AutoCloseable {
         throw new IllegalStateException("NotificationListener on " + targets + " cannot start: it is " + state);
       }
       core.ensureOpen();
-      Set<String> names = new LinkedHashSet<>();
-      priorities().forEach(p -> names.add(p.routingName()));
-      listener = core.driver().listenForNotifications(targets, names, pool, this::onMessage);
-      state = State.RUNNING;
+      state = State.STARTING;
+    }
+    Set<String> names = new LinkedHashSet<>();
+    priorities().forEach(p -> names.add(p.routingName()));
+    DriverListener l;
+    try {
+      // broker I/O: never under the lock
+      l = core.driver().listenForNotifications(targets, names, pool, this::onMessage);
+    } catch (RuntimeException e) {
+      synchronized (lock) {
+        state = State.NEW;
+      }
+      throw e;
+    }
+    boolean stoppedMeanwhile;
+    synchronized (lock) {
+      listener = l;
+      stoppedMeanwhile = state != State.STARTING;
+      if (!stoppedMeanwhile) {
+        state = State.RUNNING;
+      }
+    }
+    if (stoppedMeanwhile) {
+      l.stop();
+      return;
     }
     core.register(this);
   }
@@ -172,7 +193,7 @@ public final class NotificationListener implements AutoCloseable {
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (lock) {
-      if (state == State.NEW || state == State.RUNNING) {
+      if (state == State.NEW || state == State.STARTING || state == State.RUNNING) {
         throw new IllegalStateException("NotificationListener on " + targets + " is " + state
             + ": call stop() before awaitTermination");
       }
@@ -222,7 +243,7 @@ public final class NotificationListener implements AutoCloseable {
 
   private void onMessage(IncomingMessage message) {
     synchronized (lock) {
-      if (state != State.RUNNING) {
+      if (state != State.RUNNING && state != State.STARTING) {
         message.reject(true);
         return;
       }

@@ -68,7 +68,7 @@ public final class RpcServer implements AutoCloseable {
   /** Default largest request size processed. */
   public static final long DEFAULT_MAX_MESSAGE_SIZE = 16L * 1024 * 1024;
 
-  private enum State { NEW, RUNNING, STOPPED, CLOSED }
+  private enum State { NEW, STARTING, RUNNING, STOPPED, CLOSED }
 
   private final TransportCore core;
   private final Target target;
@@ -123,7 +123,7 @@ public final class RpcServer implements AutoCloseable {
   /** True between {@link #start()} and {@link #stop()}. */
   public boolean isRunning() {
     synchronized (lock) {
-      return state == State.RUNNING;
+      return state == State.RUNNING || state == State.STARTING;
     }
   }
 
@@ -139,8 +139,29 @@ public final class RpcServer implements AutoCloseable {
             + " (a server starts once; build a new one to serve again)");
       }
       core.ensureOpen();
-      listener = core.driver().listen(target, this::onMessage);
-      state = State.RUNNING;
+      state = State.STARTING;
+    }
+    DriverListener l;
+    try {
+      // declaring and consuming is broker I/O: never under the lock
+      l = core.driver().listen(target, this::onMessage);
+    } catch (RuntimeException e) {
+      synchronized (lock) {
+        state = State.NEW;
+      }
+      throw e;
+    }
+    boolean stoppedMeanwhile;
+    synchronized (lock) {
+      listener = l;
+      stoppedMeanwhile = state != State.STARTING;
+      if (!stoppedMeanwhile) {
+        state = State.RUNNING;
+      }
+    }
+    if (stoppedMeanwhile) {
+      l.stop();
+      return;
     }
     core.register(this);
     log.debug("RpcServer started on {}", target);
@@ -174,7 +195,7 @@ public final class RpcServer implements AutoCloseable {
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (lock) {
-      if (state == State.NEW || state == State.RUNNING) {
+      if (state == State.NEW || state == State.STARTING || state == State.RUNNING) {
         throw new IllegalStateException("RpcServer for " + target + " is " + state + ": call stop() before awaitTermination");
       }
       while (inFlight > 0) {
@@ -231,7 +252,7 @@ public final class RpcServer implements AutoCloseable {
 
   private void onMessage(IncomingMessage message) {
     synchronized (lock) {
-      if (state != State.RUNNING) {
+      if (state != State.RUNNING && state != State.STARTING) {
         message.reject(true);
         return;
       }
