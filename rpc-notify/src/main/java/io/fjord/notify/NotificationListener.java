@@ -6,15 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fjord.rpc.RequestContext;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
+import io.fjord.rpc.internal.ConsumerLifecycle;
 import io.fjord.rpc.internal.Contexts;
 import io.fjord.rpc.internal.Envelope;
 import io.fjord.rpc.internal.Internal;
+import io.fjord.rpc.internal.RecentIds;
 import io.fjord.rpc.internal.TransportCore;
-import io.fjord.rpc.spi.DriverListener;
 import io.fjord.rpc.spi.IncomingMessage;
 import io.fjord.rpc.spi.SendOptions;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -24,13 +24,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,11 +52,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NotificationListener implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NotificationListener.class);
-  private static final AtomicInteger POOL_IDS = new AtomicInteger();
   private static final int DUPLICATE_WINDOW = 16;
   private static final int REDELIVERY_MEMORY = 10_000;
-
-  private enum State { NEW, STARTING, RUNNING, STOPPED, CLOSED }
 
   /** @param key redelivery-count key; @param uniqueId the {@code _unique_id}, remembered once acked */
   private record Pending(ReceivedNotification notification, IncomingMessage message, String key, String uniqueId) {
@@ -75,10 +68,8 @@ public final class NotificationListener implements AutoCloseable {
   private final String deadLetterTopic;
   private final int batchSize;
   private final Duration batchTimeout;
-  private final Executor executor;
-  private final boolean ownsExecutor;
-  private final Object lock = new Object();
-  private final ArrayDeque<String> recentIds = new ArrayDeque<>();
+  private final ConsumerLifecycle lifecycle;
+  private final RecentIds recentIds = new RecentIds(DUPLICATE_WINDOW);
   private final Map<String, Integer> redeliveries = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
@@ -87,9 +78,6 @@ public final class NotificationListener implements AutoCloseable {
   };
   private final List<Pending> batch = new ArrayList<>();
   private ScheduledFuture<?> batchTimer;
-  private State state = State.NEW;
-  private int inFlight;
-  private DriverListener listener;
 
   private NotificationListener(Builder b) {
     this.core = Internal.core(b.transport);
@@ -105,21 +93,8 @@ public final class NotificationListener implements AutoCloseable {
       eps.add(NotificationEndpoint.of(b.endpoints.get(i), b.filters.get(i), batchSize > 0, core.serializer()));
     }
     this.endpoints = List.copyOf(eps);
-    if (b.executor != null) {
-      this.executor = b.executor;
-      this.ownsExecutor = false;
-    } else {
-      int id = POOL_IDS.incrementAndGet();
-      AtomicInteger n = new AtomicInteger();
-      ThreadPoolExecutor tpe = new ThreadPoolExecutor(64, 64, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-        Thread t = new Thread(r, "fjord-notify-" + id + "-" + n.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
-      tpe.allowCoreThreadTimeOut(true);
-      this.executor = tpe;
-      this.ownsExecutor = true;
-    }
+    this.lifecycle = new ConsumerLifecycle("NotificationListener on " + targets, core, this, b.executor,
+        "fjord-notify");
   }
 
   public static Builder builder(Transport transport) {
@@ -135,54 +110,16 @@ public final class NotificationListener implements AutoCloseable {
 
   /** Declares and binds the queues and starts consuming. */
   public void start() {
-    synchronized (lock) {
-      if (state != State.NEW) {
-        throw new IllegalStateException("NotificationListener on " + targets + " cannot start: it is " + state);
-      }
-      core.ensureOpen();
-      state = State.STARTING;
-    }
     Set<String> names = new LinkedHashSet<>();
     priorities().forEach(p -> names.add(p.routingName()));
-    DriverListener l;
-    try {
-      // broker I/O: never under the lock
-      l = core.driver().listenForNotifications(targets, names, pool, this::onMessage);
-    } catch (RuntimeException e) {
-      synchronized (lock) {
-        state = State.NEW;
-      }
-      throw e;
-    }
-    boolean stoppedMeanwhile;
-    synchronized (lock) {
-      listener = l;
-      stoppedMeanwhile = state != State.STARTING;
-      if (!stoppedMeanwhile) {
-        state = State.RUNNING;
-      }
-    }
-    if (stoppedMeanwhile) {
-      l.stop();
-      return;
-    }
-    core.register(this);
+    lifecycle.start(() -> core.driver().listenForNotifications(targets, names, pool, this::onMessage));
   }
 
   /** Stops consuming; notifications already received are still processed (a pending batch is flushed). */
   public void stop() {
-    DriverListener l;
-    synchronized (lock) {
-      if (state == State.STOPPED || state == State.CLOSED) {
-        return;
-      }
-      state = State.STOPPED;
-      l = listener;
+    if (lifecycle.stop()) {
+      flushBatch();
     }
-    if (l != null) {
-      l.stop();
-    }
-    flushBatch();
   }
 
   /**
@@ -191,86 +128,29 @@ public final class NotificationListener implements AutoCloseable {
    * @throws IllegalStateException when still running
    */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (lock) {
-      if (state == State.NEW || state == State.STARTING || state == State.RUNNING) {
-        throw new IllegalStateException("NotificationListener on " + targets + " is " + state
-            + ": call stop() before awaitTermination");
-      }
-      while (inFlight > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        TimeUnit.NANOSECONDS.timedWait(lock, left);
-      }
-      return true;
-    }
+    return lifecycle.awaitTermination(timeout);
   }
 
-  /** Stops, waits up to the transport's close timeout, releases the consumers. Idempotent. */
+  /**
+   * Stops, waits up to the transport's close timeout, releases the consumers; notifications not
+   * settled by then go back to their queues. Idempotent.
+   */
   @Override
   public void close() {
-    synchronized (lock) {
-      if (state == State.CLOSED) {
-        return;
-      }
-    }
-    stop();
-    try {
-      if (!awaitTermination(core.options().closeTimeout())) {
-        log.warn("NotificationListener on {} closed with notifications still being processed; they will be redelivered",
-            targets);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    DriverListener l;
-    synchronized (lock) {
-      state = State.CLOSED;
-      l = listener;
-    }
-    if (l != null) {
-      l.close();
-    }
-    if (ownsExecutor) {
-      ((ExecutorService) executor).shutdown();
-    }
-    core.unregister(this);
+    lifecycle.close(this::flushBatch);
   }
 
   // ------------------------------------------------------------------ processing
 
   private void onMessage(IncomingMessage message) {
-    synchronized (lock) {
-      if (state != State.RUNNING && state != State.STARTING) {
-        message.reject(true);
-        return;
+    lifecycle.execute(message, () -> {
+      try {
+        receive(message);
+      } catch (RuntimeException | Error e) {
+        log.error("Unexpected error handling a notification; requeueing it", e);
+        settle(message, null, true);
       }
-      inFlight++;
-    }
-    try {
-      executor.execute(() -> {
-        try {
-          receive(message);
-        } catch (RuntimeException | Error e) {
-          log.error("Unexpected error handling a notification; requeueing it", e);
-          settle(message, null, true);
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      message.reject(true);
-      done(1);
-    }
-  }
-
-  private void done(int n) {
-    synchronized (lock) {
-      inFlight -= n;
-      if (inFlight <= 0) {
-        lock.notifyAll();
-      }
-    }
+    });
   }
 
   private void receive(IncomingMessage message) {
@@ -280,7 +160,7 @@ public final class NotificationListener implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       log.warn("Rejecting an undecodable notification from {}: {}", message.source(), e.getMessage());
       message.reject(false);
-      done(1);
+      lifecycle.done();
       return;
     }
     Priority priority;
@@ -289,17 +169,17 @@ public final class NotificationListener implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       log.warn("Dropping a notification from {} with unknown priority {}", message.source(), m.get("priority"));
       message.ack();
-      done(1);
+      lifecycle.done();
       return;
     }
     JsonNode unique = m.remove("_unique_id");
     String uniqueId = unique != null && unique.isTextual() ? unique.textValue() : null;
     String key = uniqueId != null ? uniqueId : m.path("message_id").asText(null);
     // only acknowledged ids count: a requeued message comes back with the same _unique_id
-    if (uniqueId != null && alreadyAcked(uniqueId)) {
+    if (uniqueId != null && recentIds.contains(uniqueId)) {
       log.debug("Dropping duplicate notification {}", unique.textValue());
       message.ack();
-      done(1);
+      lifecycle.done();
       return;
     }
     RequestContext context = Contexts.extract(m).with("client_timeout", null);
@@ -367,7 +247,7 @@ public final class NotificationListener implements AutoCloseable {
       forget(key);
       poison(message, p);
     } finally {
-      done(1);
+      lifecycle.done();
     }
   }
 
@@ -400,21 +280,9 @@ public final class NotificationListener implements AutoCloseable {
     }
   }
 
-  private boolean alreadyAcked(String uniqueId) {
-    synchronized (recentIds) {
-      return recentIds.contains(uniqueId);
-    }
-  }
-
   private void remember(Pending p) {
-    if (p == null || p.uniqueId == null) {
-      return;
-    }
-    synchronized (recentIds) {
-      if (recentIds.size() == DUPLICATE_WINDOW) {
-        recentIds.removeFirst();
-      }
-      recentIds.addLast(p.uniqueId);
+    if (p != null && p.uniqueId != null) {
+      recentIds.add(p.uniqueId);
     }
   }
 
@@ -455,7 +323,7 @@ public final class NotificationListener implements AutoCloseable {
       out = takeBatch();
     }
     try {
-      executor.execute(() -> deliverBatch(out));
+      lifecycle.executor().execute(() -> deliverBatch(out));
     } catch (RejectedExecutionException e) {
       deliverBatch(out);
     }
@@ -501,7 +369,7 @@ public final class NotificationListener implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "NotificationListener{targets=" + targets + ", pool=" + pool + ", state=" + state + "}";
+    return "NotificationListener{targets=" + targets + ", pool=" + pool + ", state=" + lifecycle + "}";
   }
 
   /** Builds a {@link NotificationListener}; not thread-safe. */

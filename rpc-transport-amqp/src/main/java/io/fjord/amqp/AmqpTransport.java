@@ -431,20 +431,7 @@ final class AmqpTransport implements DriverTransport {
     }, true));
     Subscription s = new Subscription("RPC server on " + target, consumeConnection, settings.prefetch, queues, handler,
         io, null);
-    s.start();
-    subscriptions.add(s);
-    return new DriverListener() {
-      @Override
-      public void stop() {
-        s.stop();
-      }
-
-      @Override
-      public void close() {
-        s.close();
-        subscriptions.remove(s);
-      }
-    };
+    return started(s);
   }
 
   @Override
@@ -470,6 +457,11 @@ final class AmqpTransport implements DriverTransport {
     }, false)));
     Subscription s = new Subscription("notification listener on " + bindings.keySet(), consumeConnection,
         settings.prefetch, queues, handler, io, null);
+    return started(s);
+  }
+
+  /** Starts {@code s} and tracks it for recovery until it is closed. */
+  private DriverListener started(Subscription s) {
     s.start();
     subscriptions.add(s);
     return new DriverListener() {

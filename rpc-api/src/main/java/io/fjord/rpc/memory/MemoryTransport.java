@@ -101,22 +101,7 @@ final class MemoryTransport implements DriverTransport {
     broker.bind(fanoutQueue, fanoutExchange, topic);
     List<MemoryBroker.Consumer> mine = List.of(broker.consume(topic, handler), broker.consume(serverQueue, handler),
         broker.consume(fanoutQueue, handler));
-    consumers.addAll(mine);
-    return new DriverListener() {
-      @Override
-      public void stop() {
-        mine.forEach(c -> {
-          c.cancel();
-          consumers.remove(c);
-        });
-      }
-
-      @Override
-      public void close() {
-        stop();
-        broker.deleteQueue(fanoutQueue);
-      }
-    };
+    return track(mine, () -> broker.deleteQueue(fanoutQueue));
   }
 
   @Override
@@ -151,6 +136,11 @@ final class MemoryTransport implements DriverTransport {
     for (String q : queues) {
       mine.add(broker.consume(q, handler));
     }
+    return track(mine, () -> { });
+  }
+
+  /** A listener over {@code mine}; {@code onClose} deletes what it alone owned. */
+  private DriverListener track(List<MemoryBroker.Consumer> mine, Runnable onClose) {
     consumers.addAll(mine);
     return new DriverListener() {
       @Override
@@ -164,6 +154,7 @@ final class MemoryTransport implements DriverTransport {
       @Override
       public void close() {
         stop();
+        onClose.run();
       }
     };
   }

@@ -8,29 +8,24 @@ import io.fjord.rpc.RequestContext;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
 import io.fjord.rpc.annotation.RpcMethod;
+import io.fjord.rpc.internal.ConsumerLifecycle;
 import io.fjord.rpc.internal.Contexts;
 import io.fjord.rpc.internal.Envelope;
 import io.fjord.rpc.internal.Failures;
 import io.fjord.rpc.internal.Internal;
+import io.fjord.rpc.internal.RecentIds;
 import io.fjord.rpc.internal.Requests;
 import io.fjord.rpc.internal.TransportCore;
 import io.fjord.rpc.internal.WireJson;
-import io.fjord.rpc.spi.DriverListener;
 import io.fjord.rpc.spi.IncomingMessage;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,25 +57,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class RpcServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
-  private static final AtomicInteger POOL_IDS = new AtomicInteger();
   private static final int DUPLICATE_WINDOW = 16;
 
   /** Default largest request size processed. */
   public static final long DEFAULT_MAX_MESSAGE_SIZE = 16L * 1024 * 1024;
 
-  private enum State { NEW, STARTING, RUNNING, STOPPED, CLOSED }
-
   private final TransportCore core;
   private final Target target;
   private final Dispatcher dispatcher;
-  private final Executor executor;
-  private final boolean ownsExecutor;
   private final long maxMessageSize;
-  private final Object lock = new Object();
-  private final ArrayDeque<String> recentIds = new ArrayDeque<>(DUPLICATE_WINDOW);
-  private State state = State.NEW;
-  private int inFlight;
-  private DriverListener listener;
+  private final RecentIds recentIds = new RecentIds(DUPLICATE_WINDOW);
+  private final ConsumerLifecycle lifecycle;
 
   private RpcServer(Builder b) {
     this.core = Internal.core(b.transport);
@@ -94,21 +81,8 @@ public final class RpcServer implements AutoCloseable {
     }
     this.dispatcher = new Dispatcher(endpoints);
     this.maxMessageSize = b.maxMessageSize;
-    if (b.executor != null) {
-      this.executor = b.executor;
-      this.ownsExecutor = false;
-    } else {
-      int pool = POOL_IDS.incrementAndGet();
-      AtomicInteger threads = new AtomicInteger();
-      ThreadPoolExecutor tpe = new ThreadPoolExecutor(64, 64, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-        Thread t = new Thread(r, "fjord-rpc-" + target.topic() + "-" + pool + "-" + threads.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
-      tpe.allowCoreThreadTimeOut(true);
-      this.executor = tpe;
-      this.ownsExecutor = true;
-    }
+    this.lifecycle = new ConsumerLifecycle("RpcServer for " + target, core, this, b.executor,
+        "fjord-rpc-" + target.topic());
   }
 
   /** Starts a builder; {@code target} needs a topic and a server. */
@@ -122,9 +96,7 @@ public final class RpcServer implements AutoCloseable {
 
   /** True between {@link #start()} and {@link #stop()}. */
   public boolean isRunning() {
-    synchronized (lock) {
-      return state == State.RUNNING || state == State.STARTING;
-    }
+    return lifecycle.isRunning();
   }
 
   /**
@@ -133,37 +105,7 @@ public final class RpcServer implements AutoCloseable {
    * @throws IllegalStateException when already started, stopped or closed
    */
   public void start() {
-    synchronized (lock) {
-      if (state != State.NEW) {
-        throw new IllegalStateException("RpcServer for " + target + " cannot start: it is " + state
-            + " (a server starts once; build a new one to serve again)");
-      }
-      core.ensureOpen();
-      state = State.STARTING;
-    }
-    DriverListener l;
-    try {
-      // declaring and consuming is broker I/O: never under the lock
-      l = core.driver().listen(target, this::onMessage);
-    } catch (RuntimeException e) {
-      synchronized (lock) {
-        state = State.NEW;
-      }
-      throw e;
-    }
-    boolean stoppedMeanwhile;
-    synchronized (lock) {
-      listener = l;
-      stoppedMeanwhile = state != State.STARTING;
-      if (!stoppedMeanwhile) {
-        state = State.RUNNING;
-      }
-    }
-    if (stoppedMeanwhile) {
-      l.stop();
-      return;
-    }
-    core.register(this);
+    lifecycle.start(() -> core.driver().listen(target, this::onMessage));
     log.debug("RpcServer started on {}", target);
   }
 
@@ -172,18 +114,7 @@ public final class RpcServer implements AutoCloseable {
    * a server never started just moves to stopped.
    */
   public void stop() {
-    DriverListener l;
-    synchronized (lock) {
-      if (state == State.STOPPED || state == State.CLOSED) {
-        return;
-      }
-      state = State.STOPPED;
-      l = listener;
-      lock.notifyAll();
-    }
-    if (l != null) {
-      l.stop();
-    }
+    lifecycle.stop();
   }
 
   /**
@@ -193,20 +124,7 @@ public final class RpcServer implements AutoCloseable {
    * @throws IllegalStateException when the server is still running (call {@link #stop()} first)
    */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (lock) {
-      if (state == State.NEW || state == State.STARTING || state == State.RUNNING) {
-        throw new IllegalStateException("RpcServer for " + target + " is " + state + ": call stop() before awaitTermination");
-      }
-      while (inFlight > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        TimeUnit.NANOSECONDS.timedWait(lock, left);
-      }
-      return true;
-    }
+    return lifecycle.awaitTermination(timeout);
   }
 
   /**
@@ -215,73 +133,21 @@ public final class RpcServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    synchronized (lock) {
-      if (state == State.CLOSED) {
-        return;
-      }
-    }
-    stop();
-    try {
-      if (!awaitTermination(core.options().closeTimeout())) {
-        log.warn("RpcServer for {} closed with {} request(s) still running", target, inFlightCount());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    DriverListener l;
-    synchronized (lock) {
-      state = State.CLOSED;
-      l = listener;
-    }
-    if (l != null) {
-      l.close();
-    }
-    if (ownsExecutor) {
-      ((ExecutorService) executor).shutdown();
-    }
-    core.unregister(this);
-  }
-
-  private int inFlightCount() {
-    synchronized (lock) {
-      return inFlight;
-    }
+    lifecycle.close(null);
   }
 
   // ---- message processing
 
   private void onMessage(IncomingMessage message) {
-    synchronized (lock) {
-      if (state != State.RUNNING && state != State.STARTING) {
-        message.reject(true);
-        return;
+    lifecycle.execute(message, () -> {
+      try {
+        process(message);
+      } catch (RuntimeException | Error e) {
+        log.error("Unexpected error processing a request on {}", target, e);
+      } finally {
+        lifecycle.done();
       }
-      inFlight++;
-    }
-    try {
-      executor.execute(() -> {
-        try {
-          process(message);
-        } catch (RuntimeException | Error e) {
-          log.error("Unexpected error processing a request on {}", target, e);
-        } finally {
-          done();
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      log.warn("Executor of RpcServer for {} rejected a request; returning it to the queue", target);
-      message.reject(true);
-      done();
-    }
-  }
-
-  private void done() {
-    synchronized (lock) {
-      inFlight--;
-      if (inFlight == 0) {
-        lock.notifyAll();
-      }
-    }
+    });
   }
 
   private void process(IncomingMessage message) {
@@ -304,7 +170,7 @@ public final class RpcServer implements AutoCloseable {
     boolean wantsReply = msgId != null && !msgId.isNull() && !msgId.asText().isEmpty() && replyQueue != null;
     String method = request.hasNonNull("method") ? request.get("method").asText() : null;
 
-    if (uniqueId != null && !uniqueId.isNull() && isDuplicate(uniqueId.asText())) {
+    if (uniqueId != null && !uniqueId.isNull() && recentIds.checkAndAdd(uniqueId.asText())) {
       log.debug("Dropping duplicate request {} ('{}') on {}", uniqueId.asText(), method, target);
       return;
     }
@@ -432,22 +298,9 @@ public final class RpcServer implements AutoCloseable {
         intervalMillis, TimeUnit.MILLISECONDS);
   }
 
-  private boolean isDuplicate(String uniqueId) {
-    synchronized (recentIds) {
-      if (recentIds.contains(uniqueId)) {
-        return true;
-      }
-      if (recentIds.size() == DUPLICATE_WINDOW) {
-        recentIds.removeFirst();
-      }
-      recentIds.addLast(uniqueId);
-      return false;
-    }
-  }
-
   @Override
   public String toString() {
-    return "RpcServer{" + target + ", state=" + state + "}";
+    return "RpcServer{" + target + ", state=" + lifecycle + "}";
   }
 
   /** oslo's optional ping endpoint (rpc_ping_enabled): {@code oslo_rpc_server_ping} returns "pong". */
