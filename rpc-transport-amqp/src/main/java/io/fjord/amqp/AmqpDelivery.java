@@ -20,6 +20,7 @@ final class AmqpDelivery implements IncomingMessage {
   private final boolean redelivered;
   private final String queue;
 
+  /** @param channel null when the consumer acknowledges automatically: ack and reject do nothing */
   AmqpDelivery(Channel channel, long tag, byte[] body, boolean redelivered, String queue) {
     this.channel = channel;
     this.tag = tag;
@@ -45,6 +46,9 @@ final class AmqpDelivery implements IncomingMessage {
 
   @Override
   public void ack() {
+    if (channel == null) {
+      return;
+    }
     try {
       channel.basicAck(tag, false);
     } catch (IOException | RuntimeException e) {
@@ -55,6 +59,9 @@ final class AmqpDelivery implements IncomingMessage {
 
   @Override
   public void reject(boolean requeue) {
+    if (channel == null) {
+      return;
+    }
     try {
       channel.basicReject(tag, requeue);
     } catch (IOException | RuntimeException e) {

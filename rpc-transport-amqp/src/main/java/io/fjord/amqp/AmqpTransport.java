@@ -62,7 +62,15 @@ final class AmqpTransport implements DriverTransport {
   private final Connection consumeConnection;
   private final ExecutorService io;
   private final ScheduledExecutorService timer;
-  private final ConcurrentLinkedDeque<Publisher> idle = new ConcurrentLinkedDeque<>();
+  /** Confirm-mode channels: casts, notifications, mandatory requests. */
+  private final ConcurrentLinkedDeque<Publisher> idleConfirming = new ConcurrentLinkedDeque<>();
+  /**
+   * Channels without confirms: call requests (the reply is the confirmation) and replies and
+   * heartbeats (a missing reply queue shows as a basic.return, retried; WIRE.md 3.2).
+   */
+  private final ConcurrentLinkedDeque<Publisher> idlePlain = new ConcurrentLinkedDeque<>();
+  /** Reply queue -> when a reply to it first came back unroutable. */
+  private final Map<String, Long> missingReplyQueues = new ConcurrentHashMap<>();
   private final Set<Publisher> all = ConcurrentHashMap.newKeySet();
   private final Set<String> declaredExchanges = ConcurrentHashMap.newKeySet();
   private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
@@ -176,11 +184,13 @@ final class AmqpTransport implements DriverTransport {
     final byte[] body;
     final long deadline;
     final Integer retry;
+    final boolean confirm;
     final CompletableFuture<Void> future = new CompletableFuture<>();
     int attempts;
 
     Send(String exchange, String exchangeType, String routingKey, boolean mandatory, AMQP.BasicProperties props,
-         byte[] body, long deadline, Integer retry) {
+         byte[] body, long deadline, Integer retry, boolean confirm) {
+      this.confirm = confirm && settings.confirms;
       this.exchange = exchange;
       this.exchangeType = exchangeType;
       this.routingKey = routingKey;
@@ -217,7 +227,7 @@ final class AmqpTransport implements DriverTransport {
       }
       Publisher p;
       try {
-        p = borrow();
+        p = borrow(confirm);
       } catch (IOException | RuntimeException e) {
         retryLater(e);
         return;
@@ -234,7 +244,7 @@ final class AmqpTransport implements DriverTransport {
           future.completeExceptionally(e instanceof TransportException t ? t : AmqpErrors.translate("Cannot " + what(), e));
         }
       } finally {
-        release(p);
+        release(p, confirm);
       }
     }
 
@@ -251,7 +261,8 @@ final class AmqpTransport implements DriverTransport {
     }
   }
 
-  private Publisher borrow() throws IOException {
+  private Publisher borrow(boolean confirm) throws IOException {
+    ConcurrentLinkedDeque<Publisher> idle = confirm ? idleConfirming : idlePlain;
     Publisher p;
     while ((p = idle.pollFirst()) != null) {
       if (p.isOpen()) {
@@ -259,19 +270,40 @@ final class AmqpTransport implements DriverTransport {
       }
       discard(p);
     }
-    p = new Publisher(publishConnection, settings.confirms);
+    p = new Publisher(publishConnection, confirm, this::returnedWithoutConfirm);
     all.add(p);
     return p;
   }
 
-  private void release(Publisher p) {
+  private void release(Publisher p, boolean confirm) {
     // a closed channel on a live connection was broken by a channel error: replace it; during a
     // connection outage keep it, amqp-client reopens it with the connection
     if (closed || (!p.isOpen() && publishConnection.isOpen())) {
       discard(p);
     } else {
-      idle.offerFirst(p);
+      (confirm ? idleConfirming : idlePlain).offerFirst(p);
     }
+  }
+
+  /**
+   * A reply or heartbeat came back unroutable: its reply queue is missing, perhaps while the caller
+   * reconnects. Retried every 250 ms until the queue has been missing for the reply retry timeout.
+   */
+  private void returnedWithoutConfirm(String exchange, String routingKey, byte[] body, String why) {
+    if (!exchange.isEmpty() || closed) {
+      log.debug("Dropping an unroutable message to exchange '{}': {}", exchange, why);
+      return;
+    }
+    long now = System.nanoTime();
+    long since = missingReplyQueues.computeIfAbsent(routingKey, k -> now);
+    if (now - since > settings.replyRetryTimeout.toNanos()) {
+      missingReplyQueues.remove(routingKey, since);
+      log.warn("Abandoning a reply to queue '{}', missing for over {} s (the caller is gone?)", routingKey,
+          settings.replyRetryTimeout.toSeconds());
+      return;
+    }
+    timer.schedule(() -> submit(new Send("", null, routingKey, true, PROPERTIES, body,
+        System.nanoTime() + 5_000_000_000L, null, false)), 250, TimeUnit.MILLISECONDS);
   }
 
   private void discard(Publisher p) {
@@ -344,37 +376,24 @@ final class AmqpTransport implements DriverTransport {
   public CompletableFuture<Void> send(Target target, byte[] body, SendOptions options) {
     AMQP.BasicProperties props = options.expiration() == null ? PROPERTIES
         : PROPERTIES.builder().expiration(Long.toString(options.expiration().toMillis())).build();
+    // a call's reply is its confirmation; casts and mandatory requests wait for the broker's
+    boolean confirm = options.expiration() == null || options.mandatory();
     Send send = target.fanout()
         ? new Send(Routes.fanoutExchange(target.topic()), "fanout", "", options.mandatory(), props, body,
-            options.deadline(), options.retry())
+            options.deadline(), options.retry(), confirm)
         : new Send(Routes.exchange(target, controlExchange), "topic", Routes.routingKey(target), options.mandatory(),
-            props, body, options.deadline(), options.retry());
+            props, body, options.deadline(), options.retry(), confirm);
     return submit(send);
   }
 
+  /**
+   * Publishes without confirm (a reply's delivery shows in the caller, not here); when the reply queue
+   * is missing the broker returns it and {@link #returnedWithoutConfirm} retries it, as oslo retries
+   * every 0.25 s (WIRE.md 3.2) in case the caller is reconnecting.
+   */
   @Override
   public CompletableFuture<Void> sendReply(String queue, byte[] body) {
-    CompletableFuture<Void> result = new CompletableFuture<>();
-    long giveUp = System.nanoTime() + settings.replyRetryTimeout.toNanos();
-    sendReply(queue, body, giveUp, result);
-    return result;
-  }
-
-  /** oslo retries a reply to a missing queue every 0.25 s (WIRE.md 3.2) in case the caller is reconnecting. */
-  private void sendReply(String queue, byte[] body, long giveUp, CompletableFuture<Void> result) {
-    long deadline = Math.max(giveUp, System.nanoTime() + 5_000_000_000L);
-    submit(new Send("", null, queue, true, PROPERTIES, body, deadline, null)).whenComplete((ok, e) -> {
-      if (e == null) {
-        result.complete(null);
-      } else if (e instanceof UnroutableException && System.nanoTime() + 250_000_000L - giveUp < 0 && !closed) {
-        timer.schedule(() -> sendReply(queue, body, giveUp, result), 250, TimeUnit.MILLISECONDS);
-      } else {
-        result.completeExceptionally(e instanceof UnroutableException
-            ? new io.fjord.rpc.DeliveryFailureException("Reply queue '" + queue + "' does not exist (the caller is gone?): "
-                + e.getMessage())
-            : e);
-      }
-    });
+    return submit(new Send("", null, queue, true, PROPERTIES, body, System.nanoTime() + 5_000_000_000L, null, false));
   }
 
   @Override
@@ -383,7 +402,7 @@ final class AmqpTransport implements DriverTransport {
     String key = Routes.notificationKey(target.topic(), priority);
     // oslo declares the exchange and a queue named after the key before its first publish with it
     return submit(new Send(exchange, "notify:" + key, key, options.mandatory(), PROPERTIES, body, options.deadline(),
-        options.retry()));
+        options.retry(), true));
   }
 
   // ------------------------------------------------------------------ consuming
@@ -396,7 +415,7 @@ final class AmqpTransport implements DriverTransport {
     ensureOpen();
     String name = Routes.replyQueue(UUID.randomUUID().toString().replace("-", ""));
     Subscription s = new Subscription("reply queue " + name, consumeConnection, 0,
-        List.of(new Subscription.QueueSpec(name, ch -> Topology.transientQueue(ch, name, settings), true)),
+        List.of(new Subscription.QueueSpec(name, ch -> Topology.transientQueue(ch, name, settings), true, true)),
         handler::onReply, io,
         () -> handler.onReplyPathLost(new TransportException("reply queue " + name + " was deleted")));
     this.replyHandler = handler;

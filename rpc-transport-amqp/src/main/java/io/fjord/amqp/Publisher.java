@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * One publishing channel with publisher confirms. Used by one thread at a time (borrowed from
+ * One publishing channel, with or without publisher confirms. Used by one thread at a time (borrowed from
  * {@link AmqpTransport}'s pool); its listeners run on the connection's I/O thread.
  *
  * <p>Every publish is tracked by confirm sequence number and completed exactly once: acked (or
@@ -39,11 +39,19 @@ final class Publisher implements ConfirmListener, ReturnListener, ShutdownListen
     }
   }
 
+  /** Receives returned messages of a channel without confirms (nothing to correlate them with). */
+  @FunctionalInterface
+  interface ReturnHandler {
+    void returned(String exchange, String routingKey, byte[] body, String why);
+  }
+
   private final Channel channel;
   private final boolean confirms;
+  private final ReturnHandler onUnconfirmedReturn;
   private final ConcurrentNavigableMap<Long, Outstanding> outstanding = new ConcurrentSkipListMap<>();
 
-  Publisher(Connection connection, boolean confirms) throws IOException {
+  Publisher(Connection connection, boolean confirms, ReturnHandler onUnconfirmedReturn) throws IOException {
+    this.onUnconfirmedReturn = onUnconfirmedReturn;
     Channel ch = connection.createChannel();
     if (ch == null) {
       throw new IOException("the broker has no channel left on this connection (channel_max reached)");
@@ -126,6 +134,10 @@ final class Publisher implements ConfirmListener, ReturnListener, ShutdownListen
                            AMQP.BasicProperties properties, byte[] body) {
     String why = replyCode + " " + replyText + ", no queue bound to exchange '" + exchange + "' with routing key '"
         + routingKey + "'";
+    if (!confirms) {
+      onUnconfirmedReturn.returned(exchange, routingKey, body, why);
+      return;
+    }
     for (Outstanding o : outstanding.values()) {
       if (o.returned == null && routingKey.equals(o.routingKey) && Arrays.equals(body, o.body)) {
         o.returned = why;

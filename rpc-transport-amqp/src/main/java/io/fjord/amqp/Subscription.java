@@ -35,8 +35,14 @@ final class Subscription implements DriverListener {
     void declare(Channel channel) throws IOException;
   }
 
-  /** A queue to consume; {@code owned} queues are deleted on close. */
-  record QueueSpec(String queue, Declaration declaration, boolean owned) {
+  /**
+   * A queue to consume; {@code owned} queues are deleted on close. {@code autoAck} consumers get
+   * messages acknowledged on delivery (replies: a lost reply is lost with its caller anyway).
+   */
+  record QueueSpec(String queue, Declaration declaration, boolean owned, boolean autoAck) {
+    QueueSpec(String queue, Declaration declaration, boolean owned) {
+      this(queue, declaration, owned, false);
+    }
   }
 
   private final String description;
@@ -89,7 +95,7 @@ final class Subscription implements DriverListener {
 
   private void subscribe(QueueSpec q) throws IOException {
     q.declaration().declare(channel);
-    String tag = channel.basicConsume(q.queue(), false, new Consumer(q));
+    String tag = channel.basicConsume(q.queue(), q.autoAck(), new Consumer(q));
     tags.put(q.queue(), tag);
   }
 
@@ -127,7 +133,8 @@ final class Subscription implements DriverListener {
 
     @Override
     public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
-      AmqpDelivery d = new AmqpDelivery(channel, env.getDeliveryTag(), body, env.isRedeliver(), spec.queue());
+      AmqpDelivery d = new AmqpDelivery(spec.autoAck() ? null : channel, env.getDeliveryTag(), body,
+          env.isRedeliver(), spec.queue());
       String type = props.getContentType();
       if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith(JSON)) {
         // oslo rejects these too (WIRE.md 2.1): without a JSON content type the body is not ours to decode

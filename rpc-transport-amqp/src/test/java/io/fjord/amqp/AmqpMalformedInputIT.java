@@ -169,4 +169,27 @@ class AmqpMalformedInputIT {
     }
     assertThat(ch.basicGet(replyQ, true)).as("the second copy is dropped silently").isNull();
   }
+
+  @Test
+  void replyToAQueueThatAppearsLaterIsRetriedUntilItArrives() throws Exception {
+    String late = TestBroker.name("late_reply");
+    String req = "{\"method\": \"add\", \"args\": {\"a\": 20, \"b\": 22}, \"_msg_id\": \"late\", \"_reply_q\": \"" + late
+        + "\", \"_timeout\": null, \"_unique_id\": \"" + TestBroker.name("u") + "\"}";
+    publish(envelope(req), AmqpTransport.PROPERTIES);
+    // the server's reply is returned unroutable until the caller (re)declares its queue
+    assertStillServingAndQueueDrained();
+    try {
+      ch.queueDeclare(late, false, false, true, Map.of());
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      GetResponse r;
+      while ((r = ch.basicGet(late, true)) == null && System.nanoTime() - deadline < 0) {
+        Thread.sleep(20);
+      }
+      assertThat(r).as("the reply arrived once the queue existed").isNotNull();
+      JsonNode reply = JSON.readTree(JSON.readTree(r.getBody()).get("oslo.message").asText());
+      assertThat(reply.get("result").asInt()).isEqualTo(42);
+    } finally {
+      ch.queueDelete(late);
+    }
+  }
 }

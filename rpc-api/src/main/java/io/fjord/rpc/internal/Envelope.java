@@ -18,10 +18,21 @@ public final class Envelope {
 
   /** Wraps {@code message} in the 2.0 envelope, byte-compatible with oslo. */
   public static byte[] wrap(ObjectNode message) {
-    ObjectNode outer = WireJson.object();
-    outer.put(VERSION_KEY, VERSION);
-    outer.put(MESSAGE_KEY, WireJson.write(message));
-    return WireJson.writeBytes(outer);
+    // the inner JSON is pure printable ASCII (ensure_ascii escaped the rest), so quoting it as a JSON
+    // string only escapes '"' and '\\': done by hand instead of a second serialization
+    String inner = WireJson.write(message);
+    StringBuilder sb = new StringBuilder(inner.length() + inner.length() / 8 + 48);
+    sb.append("{\"").append(VERSION_KEY).append("\": \"").append(VERSION).append("\", \"").append(MESSAGE_KEY)
+        .append("\": \"");
+    for (int i = 0; i < inner.length(); i++) {
+      char c = inner.charAt(i);
+      if (c == '"' || c == '\\') {
+        sb.append('\\');
+      }
+      sb.append(c);
+    }
+    sb.append("\"}");
+    return sb.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   /** The raw (un-enveloped) form, as oslo's legacy {@code messaging} notification driver sends. */

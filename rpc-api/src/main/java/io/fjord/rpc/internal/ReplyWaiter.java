@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +28,24 @@ public final class ReplyWaiter implements ReplyHandler {
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
 
+  /** How often pending calls are checked for timeouts: calls end at most this much after their deadline. */
+  static final long SWEEP_MILLIS = 25;
+
   public ReplyWaiter(ScheduledExecutorService timer) {
     this.timer = timer;
+    // one periodic sweep instead of a timer task per call: no scheduling (and no timer-thread wake-up)
+    // on the call path, and nothing kept after a call completes
+    timer.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void sweep() {
+    for (Pending p : pending.values()) {
+      try {
+        p.check();
+      } catch (RuntimeException e) {
+        log.error("Checking the timeout of {} failed", p.describe(), e);
+      }
+    }
   }
 
   /** One call waiting for its reply. */
@@ -46,8 +61,6 @@ public final class ReplyWaiter implements ReplyHandler {
     public final CompletableFuture<JsonNode> future = new CompletableFuture<>();
     volatile long callMonitorDeadline;
     volatile JsonNode result;
-    /** The next timeout check; cancelled when the call completes so the timer does not keep the call. */
-    volatile ScheduledFuture<?> nextCheck;
 
     Pending(String msgId, Target target, String method, Duration timeout, Duration callMonitor,
             Map<String, Class<? extends RuntimeException>> allowed) {
@@ -66,17 +79,7 @@ public final class ReplyWaiter implements ReplyHandler {
       return "call '" + method + "' to " + target;
     }
 
-    void schedule() {
-      long next = callMonitorNanos > 0 ? Math.min(deadline, callMonitorDeadline) : deadline;
-      long delay = Math.max(0, next - System.nanoTime());
-      ScheduledFuture<?> task = timer.schedule(this::check, delay, TimeUnit.NANOSECONDS);
-      nextCheck = task;
-      if (future.isDone()) {
-        task.cancel(false); // completed while we scheduled
-      }
-    }
-
-    private void check() {
+    void check() {
       if (future.isDone()) {
         return;
       }
@@ -90,8 +93,6 @@ public final class ReplyWaiter implements ReplyHandler {
         future.completeExceptionally(new MessagingTimeoutException("No reply or heartbeat for "
             + Durations.format(cm) + " (call monitor timeout) to " + describe() + " (message ID " + msgId + ")",
             target, method, cm, msgId));
-      } else {
-        schedule();
       }
     }
   }
@@ -101,14 +102,7 @@ public final class ReplyWaiter implements ReplyHandler {
                           Map<String, Class<? extends RuntimeException>> allowed) {
     Pending p = new Pending(msgId, target, method, timeout, callMonitor, allowed);
     pending.put(msgId, p);
-    p.future.whenComplete((r, e) -> {
-      pending.remove(msgId, p);
-      ScheduledFuture<?> check = p.nextCheck;
-      if (check != null) {
-        check.cancel(false);
-      }
-    });
-    p.schedule();
+    p.future.whenComplete((r, e) -> pending.remove(msgId, p));
     return p;
   }
 

@@ -94,14 +94,31 @@ public final class WireJson {
 
   private static final PythonEscapes ESCAPES = new PythonEscapes();
 
+  private static final PythonPrinter PRINTER = new PythonPrinter();
+
+  /**
+   * The fast path: Jackson's own escaping with ESCAPE_NON_ASCII and lower-case hex already writes
+   * what ensure_ascii writes, except for DEL (0x7f), which Python escapes and Jackson does not.
+   */
+  private static final JsonFactory FAST = JsonFactory.builder()
+      .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
+      .disable(com.fasterxml.jackson.core.json.JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+      .build();
+
   /** Writes {@code node} as Python's {@code json.dumps(node)} would. */
   public static String write(JsonNode node) {
+    String fast = write(node, FAST, null);
+    // rare: a DEL char went out raw; redo with escapes that know it
+    return fast.indexOf('\u007f') < 0 ? fast : write(node, FACTORY, ESCAPES);
+  }
+
+  private static String write(JsonNode node, JsonFactory factory, CharacterEscapes escapes) {
     StringWriter out = new StringWriter(256);
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      g.setPrettyPrinter(new PythonPrinter());
-      g.setCharacterEscapes(ESCAPES);
-      // no setHighestNonEscapedChar: above it Jackson writes its own upper-case escapes; ESCAPES
-      // returns a lower-case one for every char above 0x7f instead, as ensure_ascii=True does
+    try (JsonGenerator g = factory.createGenerator(out)) {
+      g.setPrettyPrinter(PRINTER);
+      if (escapes != null) {
+        g.setCharacterEscapes(escapes);
+      }
       MAPPER.writeTree(g, node);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

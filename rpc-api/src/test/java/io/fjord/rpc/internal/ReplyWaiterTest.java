@@ -57,8 +57,9 @@ class ReplyWaiterTest {
       waiter.onReply(message(reply(IntNode.valueOf(i), null, true, "m" + i)));
     }
 
-    // each call's timeout check is cancelled with the call, not kept (with its result) until the deadline
-    assertThat(timer.getQueue()).isEmpty();
+    // calls are checked by one periodic sweep: nothing per call is kept (with its result) until the deadline
+    assertThat(timer.getQueue()).hasSize(1);
+    assertThat(waiter.pendingCount()).isZero();
   }
 
   @Test
