@@ -19,21 +19,30 @@ public final class Envelope {
   /** Wraps {@code message} in the 2.0 envelope, byte-compatible with oslo. */
   public static byte[] wrap(ObjectNode message) {
     // the inner JSON is pure printable ASCII (ensure_ascii escaped the rest), so quoting it as a JSON
-    // string only escapes '"' and '\\': done by hand instead of a second serialization
-    String inner = WireJson.write(message);
-    StringBuilder sb = new StringBuilder(inner.length() + inner.length() / 8 + 48);
-    sb.append("{\"").append(VERSION_KEY).append("\": \"").append(VERSION).append("\", \"").append(MESSAGE_KEY)
-        .append("\": \"");
-    for (int i = 0; i < inner.length(); i++) {
-      char c = inner.charAt(i);
-      if (c == '"' || c == '\\') {
-        sb.append('\\');
+    // string only escapes '"' and '\\': done byte by byte instead of a second serialization
+    byte[] inner = WireJson.writeBytes(message);
+    int quotes = 0;
+    for (byte b : inner) {
+      if (b == '"' || b == '\\') {
+        quotes++;
       }
-      sb.append(c);
     }
-    sb.append("\"}");
-    return sb.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] out = new byte[PREFIX.length + inner.length + quotes + SUFFIX.length];
+    System.arraycopy(PREFIX, 0, out, 0, PREFIX.length);
+    int i = PREFIX.length;
+    for (byte b : inner) {
+      if (b == '"' || b == '\\') {
+        out[i++] = '\\';
+      }
+      out[i++] = b;
+    }
+    System.arraycopy(SUFFIX, 0, out, i, SUFFIX.length);
+    return out;
   }
+
+  private static final byte[] PREFIX = ("{\"" + VERSION_KEY + "\": \"" + VERSION + "\", \"" + MESSAGE_KEY + "\": \"")
+      .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] SUFFIX = "\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /** The raw (un-enveloped) form, as oslo's legacy {@code messaging} notification driver sends. */
   public static byte[] raw(ObjectNode message) {
@@ -53,7 +62,7 @@ public final class Envelope {
     }
     if (obj.has(VERSION_KEY) && obj.has(MESSAGE_KEY)) {
       String version = obj.get(VERSION_KEY).asText();
-      if (!Version.isCompatible(VERSION, version)) {
+      if (!VERSION.equals(version) && !Version.isCompatible(VERSION, version)) {
         throw new IllegalArgumentException("unsupported envelope version '" + version + "' (supported: 2.0)");
       }
       JsonNode inner = obj.get(MESSAGE_KEY);

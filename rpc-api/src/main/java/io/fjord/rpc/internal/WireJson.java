@@ -126,9 +126,22 @@ public final class WireJson {
     return out.toString();
   }
 
-  /** {@link #write} as UTF-8 bytes (pure ASCII, as every char above 0x7f is escaped). */
+  /** {@link #write} as bytes: pure printable ASCII, as every other char is escaped. */
   public static byte[] writeBytes(JsonNode node) {
-    return write(node).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
+    try (JsonGenerator g = FAST.createGenerator(out)) {
+      g.setPrettyPrinter(PRINTER);
+      MAPPER.writeTree(g, node);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byte[] bytes = out.toByteArray();
+    for (byte b : bytes) {
+      if (b == 0x7f) {
+        return write(node).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      }
+    }
+    return bytes;
   }
 
   /** Parses JSON text; throws {@link IllegalArgumentException} with the parser's reason. */

@@ -17,6 +17,10 @@ final class Dispatcher {
   }
 
   private final List<Endpoint> endpoints;
+  private record Parsed(String text, Version version) {
+  }
+
+  private volatile Parsed lastParsed;
 
   Dispatcher(List<Endpoint> endpoints) {
     this.endpoints = List.copyOf(endpoints);
@@ -24,11 +28,18 @@ final class Dispatcher {
 
   Selection select(String method, String namespace, String version) {
     String requested = version == null ? "1.0" : version;
+    Parsed last = lastParsed;
     Version v;
-    try {
-      v = Version.parse(requested);
-    } catch (IllegalArgumentException e) {
-      throw new UnsupportedRpcVersionException(requested, method);
+    if (last != null && last.text.equals(requested)) {
+      v = last.version;
+    } else {
+      try {
+        v = Version.parse(requested);
+      } catch (IllegalArgumentException e) {
+        throw new UnsupportedRpcVersionException(requested, method);
+      }
+      // most requests to a server ask for the same version: keep the last parse
+      lastParsed = new Parsed(requested, v);
     }
     boolean compatible = false;
     for (Endpoint e : endpoints) {
