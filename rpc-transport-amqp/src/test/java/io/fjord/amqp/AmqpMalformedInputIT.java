@@ -57,7 +57,7 @@ class AmqpMalformedInputIT {
         .maxMessageSize(2048).build();
     server.start();
     client = RpcClient.builder(transport, Target.topic(topic)).timeout(Duration.ofSeconds(5)).build();
-    replyQ = TestBroker.name("bad_reply");
+    replyQ = TestBroker.name("reply_bad");
     ch.queueDeclare(replyQ, false, true, true, Map.of());
   }
 
@@ -172,7 +172,7 @@ class AmqpMalformedInputIT {
 
   @Test
   void replyToAQueueThatAppearsLaterIsRetriedUntilItArrives() throws Exception {
-    String late = TestBroker.name("late_reply");
+    String late = TestBroker.name("reply_late");
     String req = "{\"method\": \"add\", \"args\": {\"a\": 20, \"b\": 22}, \"_msg_id\": \"late\", \"_reply_q\": \"" + late
         + "\", \"_timeout\": null, \"_unique_id\": \"" + TestBroker.name("u") + "\"}";
     publish(envelope(req), AmqpTransport.PROPERTIES);
@@ -190,6 +190,21 @@ class AmqpMalformedInputIT {
       assertThat(reply.get("result").asInt()).isEqualTo(42);
     } finally {
       ch.queueDelete(late);
+    }
+  }
+
+  @Test
+  void aReplyAddressNamingAnotherServicesQueueGetsNothingPublishedIntoIt() throws Exception {
+    String victim = TestBroker.name("victim_work_queue");
+    ch.queueDeclare(victim, false, false, true, Map.of());
+    try {
+      String req = "{\"method\": \"add\", \"args\": {\"a\": 1, \"b\": 1}, \"_msg_id\": \"evil\", \"_reply_q\": \""
+          + victim + "\", \"_timeout\": 2, \"_unique_id\": \"" + TestBroker.name("u") + "\"}";
+      publish(envelope(req), AmqpTransport.PROPERTIES);
+      assertStillServingAndQueueDrained();
+      assertThat(ch.queueDeclarePassive(victim).getMessageCount()).isZero();
+    } finally {
+      ch.queueDelete(victim);
     }
   }
 }

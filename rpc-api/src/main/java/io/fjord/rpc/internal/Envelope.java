@@ -77,4 +77,66 @@ public final class Envelope {
     }
     return obj;
   }
+
+  /** The addressing fields of a request, read without building its arguments. */
+  public record Peek(String method, JsonNode msgId, String replyQueue) {
+  }
+
+  /**
+   * Reads {@code method}, {@code _msg_id} and {@code _reply_q} of a request with a streaming parser,
+   * skipping every other value: for oversized messages that must be answered but not decoded.
+   *
+   * @throws IllegalArgumentException when the body is not a readable request
+   */
+  public static Peek peek(byte[] body) {
+    try (com.fasterxml.jackson.core.JsonParser p = WireJson.MAPPER.getFactory().createParser(body)) {
+      String inner = null;
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException("not a JSON object");
+      }
+      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        if (MESSAGE_KEY.equals(name) && p.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+          inner = p.getText();
+        } else if (name.equals("method") || name.equals("_msg_id") || name.equals("_reply_q")) {
+          return peekFields(body, null); // un-enveloped request
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (inner == null) {
+        throw new IllegalArgumentException("no oslo.message");
+      }
+      return peekFields(null, inner);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static Peek peekFields(byte[] raw, String inner) throws java.io.IOException {
+    var f = WireJson.MAPPER.getFactory();
+    try (com.fasterxml.jackson.core.JsonParser p = raw != null ? f.createParser(raw) : f.createParser(inner)) {
+      String method = null;
+      JsonNode msgId = null;
+      String replyQueue = null;
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException("oslo.message is not a JSON object");
+      }
+      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+        if (name.equals("method") && t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+          method = p.getText();
+        } else if (name.equals("_msg_id") && t.isScalarValue()) {
+          msgId = WireJson.MAPPER.readTree(p);
+        } else if (name.equals("_reply_q") && t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+          replyQueue = p.getText();
+        } else {
+          p.skipChildren();
+        }
+      }
+      return new Peek(method, msgId, replyQueue);
+    }
+  }
 }

@@ -59,6 +59,9 @@ public final class RpcServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
   private static final int DUPLICATE_WINDOW = 16;
 
+  /** Reply queue names a server answers to by default: oslo's and Fjord's {@code reply_<hex>}. */
+  public static final java.util.regex.Pattern DEFAULT_REPLY_QUEUE_PATTERN = java.util.regex.Pattern.compile("reply_.+");
+
   /** Default largest request size processed. */
   public static final long DEFAULT_MAX_MESSAGE_SIZE = 16L * 1024 * 1024;
 
@@ -66,6 +69,7 @@ public final class RpcServer implements AutoCloseable {
   private final Target target;
   private final Dispatcher dispatcher;
   private final long maxMessageSize;
+  private final java.util.regex.Pattern replyQueuePattern;
   private final RecentIds recentIds = new RecentIds(DUPLICATE_WINDOW);
   private final ConsumerLifecycle lifecycle;
 
@@ -81,6 +85,7 @@ public final class RpcServer implements AutoCloseable {
     }
     this.dispatcher = new Dispatcher(endpoints);
     this.maxMessageSize = b.maxMessageSize;
+    this.replyQueuePattern = b.replyQueuePattern;
     this.lifecycle = new ConsumerLifecycle("RpcServer for " + target, core, this, b.executor,
         "fjord-rpc-" + target.topic());
   }
@@ -151,6 +156,10 @@ public final class RpcServer implements AutoCloseable {
   }
 
   private void process(IncomingMessage message) {
+    if (message.body().length > maxMessageSize) {
+      rejectOversized(message);
+      return;
+    }
     ObjectNode request;
     try {
       request = Envelope.unwrap(message.body());
@@ -174,14 +183,9 @@ public final class RpcServer implements AutoCloseable {
       log.debug("Dropping duplicate request {} ('{}') on {}", uniqueId.asText(), method, target);
       return;
     }
-    if (message.body().length > maxMessageSize) {
-      MessageTooLargeException tooLarge = new MessageTooLargeException("Request '" + method + "' to " + target + " is "
-          + message.body().length + " bytes, above the server's maximum of " + maxMessageSize, message.body().length,
-          maxMessageSize);
-      log.warn("{}", tooLarge.getMessage());
-      if (wantsReply) {
-        reply(replyQueue, msgId, null, tooLarge);
-      }
+    if (wantsReply && !replyQueuePattern.matcher(replyQueue).matches()) {
+      log.warn("Refusing request '{}' on {}: its reply queue '{}' is not a reply queue name (pattern {}); "
+          + "a reply there could land in another service's queue", method, target, replyQueue, replyQueuePattern);
       return;
     }
 
@@ -211,6 +215,28 @@ public final class RpcServer implements AutoCloseable {
         throw (VirtualMachineError) t;
       }
       finish(method, selected, heartbeat, wantsReply, replyQueue, msgId, null, t);
+    }
+  }
+
+  /** Answers an oversized request from its addressing fields alone, without decoding its arguments. */
+  private void rejectOversized(IncomingMessage message) {
+    Envelope.Peek peek;
+    try {
+      peek = Envelope.peek(message.body());
+    } catch (IllegalArgumentException e) {
+      log.warn("Rejecting an oversized undecodable request ({} bytes) on {}: {}", message.body().length, target,
+          e.getMessage());
+      message.reject(false);
+      return;
+    }
+    message.ack();
+    MessageTooLargeException tooLarge = new MessageTooLargeException("Request '" + peek.method() + "' to " + target
+        + " is " + message.body().length + " bytes, above the server's maximum of " + maxMessageSize,
+        message.body().length, maxMessageSize);
+    log.warn("{}", tooLarge.getMessage());
+    boolean wantsReply = peek.msgId() != null && !peek.msgId().isNull() && peek.replyQueue() != null;
+    if (wantsReply && replyQueuePattern.matcher(peek.replyQueue()).matches()) {
+      reply(peek.replyQueue(), peek.msgId(), null, tooLarge);
     }
   }
 
@@ -320,6 +346,7 @@ public final class RpcServer implements AutoCloseable {
     private AccessPolicy accessPolicy = AccessPolicy.DEFAULT;
     private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private boolean enablePing;
+    private java.util.regex.Pattern replyQueuePattern = DEFAULT_REPLY_QUEUE_PATTERN;
 
     private Builder(Transport transport, Target target) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -359,6 +386,16 @@ public final class RpcServer implements AutoCloseable {
         throw new IllegalArgumentException("maxMessageSize must be positive, got " + bytes);
       }
       this.maxMessageSize = bytes;
+      return this;
+    }
+
+    /**
+     * Which {@code _reply_q} names the server replies to. Default {@code reply_.+}, what oslo and Fjord
+     * clients use: a request naming any other queue (say, another service's work queue) is dropped
+     * with a warning instead of publishing into that queue.
+     */
+    public Builder replyQueuePattern(java.util.regex.Pattern pattern) {
+      this.replyQueuePattern = Objects.requireNonNull(pattern, "pattern");
       return this;
     }
 
