@@ -27,7 +27,12 @@ final class AmqpSettings {
     TRANSIENT_QUEUE_TTL("transient_queue_ttl", "rabbit_transient_queues_ttl"),
     CONNECTION_TIMEOUT("connection_timeout"),
     RECOVERY_INTERVAL("recovery_interval"),
-    REPLY_RETRY_TIMEOUT("reply_retry_timeout", "kombu_missing_consumer_retry_timeout");
+    REPLY_RETRY_TIMEOUT("reply_retry_timeout", "kombu_missing_consumer_retry_timeout"),
+    QUORUM("quorum", "rabbit_quorum_queue"),
+    QUORUM_DELIVERY_LIMIT("quorum_delivery_limit", "rabbit_quorum_delivery_limit"),
+    QUORUM_MAX_MEMORY_LENGTH("quorum_max_memory_length", "rabbit_quroum_max_memory_length"),
+    QUORUM_MAX_MEMORY_BYTES("quorum_max_memory_bytes", "rabbit_quroum_max_memory_bytes"),
+    DEAD_LETTER_EXCHANGE("dead_letter_exchange");
 
     final List<String> names;
 
@@ -52,6 +57,13 @@ final class AmqpSettings {
   final Duration recoveryInterval;
   /** How long a reply to a missing reply queue is retried (every 250 ms). */
   final Duration replyRetryTimeout;
+  /** Quorum shared queues (oslo's rabbit_quorum_queue); forces durable. */
+  final boolean quorum;
+  final int quorumDeliveryLimit;
+  final int quorumMaxMemoryLength;
+  final int quorumMaxMemoryBytes;
+  /** x-dead-letter-exchange of shared queues (a Fjord extension; oslo peers must declare the same). */
+  final String deadLetterExchange;
 
   private AmqpSettings(Map<Option, String> v, boolean secureScheme) {
     heartbeatSeconds = intValue(v, Option.HEARTBEAT, 60, 0, 3600);
@@ -60,12 +72,39 @@ final class AmqpSettings {
     sslVerify = boolValue(v, Option.SSL_VERIFY, true);
     prefetch = intValue(v, Option.PREFETCH, 64, 0, 65535);
     confirms = boolValue(v, Option.CONFIRMS, true);
-    durable = boolValue(v, Option.DURABLE, false);
+    quorum = boolValue(v, Option.QUORUM, false);
+    quorumDeliveryLimit = intValue(v, Option.QUORUM_DELIVERY_LIMIT, 0, 0, Integer.MAX_VALUE);
+    quorumMaxMemoryLength = intValue(v, Option.QUORUM_MAX_MEMORY_LENGTH, 0, 0, Integer.MAX_VALUE);
+    quorumMaxMemoryBytes = intValue(v, Option.QUORUM_MAX_MEMORY_BYTES, 0, 0, Integer.MAX_VALUE);
+    deadLetterExchange = v.get(Option.DEAD_LETTER_EXCHANGE);
+    // as oslo: quorum queues are durable, and so is the exchange they are bound to
+    durable = quorum || boolValue(v, Option.DURABLE, false);
     autoDelete = boolValue(v, Option.AUTO_DELETE, false);
     transientQueueTtl = Duration.ofSeconds(intValue(v, Option.TRANSIENT_QUEUE_TTL, 1800, 1, Integer.MAX_VALUE / 1000));
     connectionTimeout = Duration.ofMillis((long) (doubleValue(v, Option.CONNECTION_TIMEOUT, 5, 0.1, 300) * 1000));
     recoveryInterval = Duration.ofMillis((long) (doubleValue(v, Option.RECOVERY_INTERVAL, 1, 0.05, 300) * 1000));
     replyRetryTimeout = Duration.ofMillis((long) (doubleValue(v, Option.REPLY_RETRY_TIMEOUT, 60, 0, 3600) * 1000));
+  }
+
+  /** Arguments of the shared ({@code <topic>}, {@code <topic>.<server>}, notification) queues, as oslo's. */
+  java.util.Map<String, Object> sharedQueueArguments() {
+    java.util.Map<String, Object> args = new LinkedHashMap<>();
+    if (quorum) {
+      args.put("x-queue-type", "quorum");
+      if (quorumDeliveryLimit > 0) {
+        args.put("x-delivery-limit", quorumDeliveryLimit);
+      }
+      if (quorumMaxMemoryLength > 0) {
+        args.put("x-max-in-memory-length", quorumMaxMemoryLength);
+      }
+      if (quorumMaxMemoryBytes > 0) {
+        args.put("x-max-in-memory-bytes", quorumMaxMemoryBytes);
+      }
+    }
+    if (deadLetterExchange != null) {
+      args.put("x-dead-letter-exchange", deadLetterExchange);
+    }
+    return args;
   }
 
   static AmqpSettings from(TransportUrl url) {

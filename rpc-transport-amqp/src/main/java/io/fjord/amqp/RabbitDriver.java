@@ -27,6 +27,11 @@ import java.util.Set;
  *   <tr><td>connection_timeout</td><td></td><td>5</td><td>TCP connect and handshake timeout, seconds</td></tr>
  *   <tr><td>recovery_interval</td><td></td><td>1</td><td>delay between reconnection attempts, seconds</td></tr>
  *   <tr><td>reply_retry_timeout</td><td>kombu_missing_consumer_retry_timeout</td><td>60</td><td>how long a reply to a missing reply queue is retried</td></tr>
+ *   <tr><td>quorum</td><td>rabbit_quorum_queue</td><td>false</td><td>quorum shared queues ({@code x-queue-type=quorum}); forces durable</td></tr>
+ *   <tr><td>quorum_delivery_limit</td><td>rabbit_quorum_delivery_limit</td><td>0 (none)</td><td>{@code x-delivery-limit}: redeliveries before a message is dropped or dead-lettered</td></tr>
+ *   <tr><td>quorum_max_memory_length</td><td>rabbit_quroum_max_memory_length (sic)</td><td>0 (none)</td><td>{@code x-max-in-memory-length}</td></tr>
+ *   <tr><td>quorum_max_memory_bytes</td><td>rabbit_quroum_max_memory_bytes (sic)</td><td>0 (none)</td><td>{@code x-max-in-memory-bytes}</td></tr>
+ *   <tr><td>dead_letter_exchange</td><td></td><td>none</td><td>{@code x-dead-letter-exchange} of shared queues (Fjord only: oslo peers declaring the same queues must use it too)</td></tr>
  * </table>
  *
  * <p>Hosts are tried in the URL's order. Thread-safe.

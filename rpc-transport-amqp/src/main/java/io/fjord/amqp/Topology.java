@@ -22,9 +22,12 @@ final class Topology {
     ch.exchangeDeclare(name, "fanout", false, true, false, Map.of());
   }
 
-  /** {@code <topic>}, {@code <topic>.<server>} and notification queues: durable/auto-delete per options, no arguments. */
+  /**
+   * {@code <topic>}, {@code <topic>.<server>} and notification queues: durable/auto-delete per options;
+   * no arguments by default, oslo's quorum arguments with the quorum option.
+   */
   static void sharedQueue(Channel ch, String name, AmqpSettings s) throws IOException {
-    ch.queueDeclare(name, s.durable, false, s.autoDelete, Map.of());
+    ch.queueDeclare(name, s.durable, false, s.autoDelete, s.sharedQueueArguments());
   }
 
   /** Fanout and reply queues: not durable, not auto-delete, {@code x-expires} = transient queue TTL. */

@@ -134,6 +134,23 @@ class AmqpTopologyIT {
   }
 
   @Test
+  void quorumOptionDeclaresOslosQuorumQueues() throws Exception {
+    try (Transport t = open("rabbit_quorum_queue=true&rabbit_quorum_delivery_limit=3&rabbit_quroum_max_memory_length=1000")) {
+      RpcServer server = RpcServer.builder(t, Target.topic(topic).withServer("s1")).endpoint(new Echo()).build();
+      server.start();
+      Map<String, Object> oslo = Map.of("x-queue-type", "quorum", "x-delivery-limit", 3, "x-max-in-memory-length", 1000);
+      assertThat(declare(ch -> ch.exchangeDeclare(exchange, "topic", true, false, false, Map.of()))).isNull();
+      assertThat(declare(ch -> ch.queueDeclare(topic, true, false, false, oslo))).isNull();
+      assertThat(declare(ch -> ch.queueDeclare(topic + ".s1", true, false, false, oslo))).isNull();
+      assertThat(declare(ch -> ch.queueDeclare(topic, true, false, false, Map.of("x-queue-type", "quorum"))))
+          .contains("PRECONDITION_FAILED");
+      // never quorum: the fanout exchange and queue, the reply queue
+      assertThat(declare(ch -> ch.exchangeDeclare(topic + "_fanout", "fanout", false, true, false, Map.of()))).isNull();
+      server.close();
+    }
+  }
+
+  @Test
   void serverStartFailsWithATypedErrorWhenAnObjectExistsWithOtherFlags() throws Exception {
     try (Channel ch = raw.createChannel()) {
       ch.exchangeDeclare(exchange, "topic", true, false, false, Map.of());
