@@ -10,7 +10,6 @@ import io.fjord.rpc.spi.SendOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /** oslo's {@code messaging} (v1, raw body) and {@code messagingv2} (envelope) drivers. Thread-safe. */
 final class MessagingDriver implements NotificationDriver {
@@ -37,12 +36,9 @@ final class MessagingDriver implements NotificationDriver {
           new SendOptions(null, false, retry, deadline));
     }
     CompletableFuture<Void> all = CompletableFuture.allOf(sends);
-    if (!all.isDone()) {
-      var timer = core.timer().schedule(() -> all.completeExceptionally(new MessagingTimeoutException(
-          "The broker did not confirm notification " + n.eventType() + " (" + n.priority() + ") within " + timeout,
-          Target.topic(topics.get(0)), n.eventType(), timeout, n.messageId())), timeout.toNanos(), TimeUnit.NANOSECONDS);
-      all.whenComplete((r, e) -> timer.cancel(false));
-    }
+    core.deadlines().failAt(all, deadline, () -> new MessagingTimeoutException("The broker did not confirm notification "
+        + n.eventType() + " (" + n.priority() + ") within " + timeout, Target.topic(topics.get(0)), n.eventType(),
+        timeout, n.messageId()));
     return all;
   }
 

@@ -29,7 +29,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Sends RPC calls and casts to a {@link Target}, as oslo.messaging's {@code RPCClient}.
@@ -261,12 +260,9 @@ public final class RpcClient {
     } catch (RuntimeException e) {
       result.completeExceptionally(sendFailure("cast", method, e));
     }
-    if (!result.isDone()) {
-      var timer = core.timer().schedule(() -> result.completeExceptionally(new MessagingTimeoutException(
-          "The broker did not confirm cast '" + method + "' to " + target + " within " + Durations.format(timeout),
-          target, method, timeout, null)), timeout.toNanos(), TimeUnit.NANOSECONDS);
-      result.whenComplete((r, e) -> timer.cancel(false));
-    }
+    core.deadlines().failAt(result, deadline, () -> new MessagingTimeoutException(
+        "The broker did not confirm cast '" + method + "' to " + target + " within " + Durations.format(timeout),
+        target, method, timeout, null));
     return result;
   }
 

@@ -27,6 +27,7 @@ public final class TransportCore {
   private final ScheduledThreadPoolExecutor timer;
   private final ReplyWaiter replies;
   private final java.util.concurrent.ExecutorService callbacks;
+  private final Deadlines deadlines;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Set<AutoCloseable> dependents = ConcurrentHashMap.newKeySet();
   private final Object replyLock = new Object();
@@ -45,11 +46,17 @@ public final class TransportCore {
     this.replies = new ReplyWaiter(timer);
     int id = TIMER_IDS.get();
     AtomicInteger n = new AtomicInteger();
-    this.callbacks = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fjord-callback-" + id + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    // a small fixed pool: a cached pool hands every completion to a SynchronousQueue and, under a
+    // burst of async completions, starts a thread for many of them
+    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(4, 4, 30,
+        java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "fjord-callback-" + id + "-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    this.callbacks = pool;
+    this.deadlines = new Deadlines(timer);
   }
 
   public TransportUrl url() {
@@ -78,6 +85,11 @@ public final class TransportCore {
    */
   public java.util.concurrent.Executor callbacks() {
     return callbacks;
+  }
+
+  /** Fails pending operations at their deadline (casts, notifications). */
+  public Deadlines deadlines() {
+    return deadlines;
   }
 
   public ReplyWaiter replies() {
