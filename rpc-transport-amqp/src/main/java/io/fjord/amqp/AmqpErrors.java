@@ -45,6 +45,25 @@ final class AmqpErrors {
   }
 
   static TransportException translate(String what, Throwable t) {
+    if (isAccessDenied(t)) {
+      return new io.fjord.rpc.AccessDeniedException(what + ": access denied (check the user, password and the "
+          + "user's permissions on the virtual host): " + describe(t), t);
+    }
     return new TransportException(what + ": " + describe(t), t);
+  }
+
+  /** Wrong credentials (ACCESS_REFUSED at login) or no access to the virtual host (NOT_ALLOWED). */
+  static boolean isAccessDenied(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof com.rabbitmq.client.AuthenticationFailureException
+          || c instanceof com.rabbitmq.client.PossibleAuthenticationFailureException) {
+        return true;
+      }
+      String m = c.getMessage();
+      if (m != null && (m.contains("ACCESS_REFUSED") || m.contains("NOT_ALLOWED"))) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -177,4 +177,20 @@ class AmqpTopologyIT {
       }
     }
   }
+
+  @Test
+  void wrongCredentialsOrAnUnknownVirtualHostFailFastWithAccessDenied() {
+    TransportUrl.Host h = TransportUrl.parse(TestBroker.url()).hosts().get(0);
+    String base = "rabbit://" + (h.username() == null ? "guest" : h.username()) + ":%s@" + h.hostname() + ":"
+        + h.portOr(5672) + "/%s";
+    for (String url : new String[] {String.format(base, "wrong-s3cret", ""), String.format(base,
+        h.password() == null ? "guest" : h.password(), "fjord_no_such_vhost")}) {
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> Transport.open(url))
+          .isInstanceOf(io.fjord.rpc.AccessDeniedException.class)
+          .hasMessageContaining("access denied")
+          .hasMessageNotContaining("wrong-s3cret");
+      assertThat((System.nanoTime() - start) / 1_000_000).as("ms to fail").isLessThan(2000);
+    }
+  }
 }
