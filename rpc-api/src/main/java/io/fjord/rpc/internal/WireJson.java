@@ -2,6 +2,8 @@ package io.fjord.rpc.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
@@ -16,13 +18,22 @@ import java.io.UncheckedIOException;
 /**
  * JSON exactly as Python's {@code json.dumps} writes it with its defaults, so Fjord's bytes match
  * oslo's: separators {@code ", "} and {@code ": "}, {@code ensure_ascii} (every non-ASCII UTF-16 unit
- * as a lower-case {@code \}{@code uXXXX}), control characters as Python escapes them. Thread-safe.
+ * as a lower-case {@code \}{@code uXXXX}), control characters as Python escapes them, and the bare
+ * tokens {@code NaN}, {@code Infinity} and {@code -Infinity} read and written as Python does. Thread-safe.
  */
 public final class WireJson {
   private WireJson() {
   }
 
-  private static final JsonFactory FACTORY = new JsonFactory();
+  /**
+   * Python's json module writes and reads NaN, Infinity and -Infinity as bare tokens
+   * ({@code allow_nan=True} is the default of {@code json.dumps}), so oslo peers put them on the
+   * wire: a strict parser would reject the whole message and leave the caller to time out.
+   */
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+      .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+      .build();
   /**
    * Mapper for wire trees. Numbers decode as Python's do: int, long or BigInteger by size, floats as
    * double (Python's float is a double).
@@ -103,6 +114,7 @@ public final class WireJson {
   private static final JsonFactory FAST = JsonFactory.builder()
       .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
       .disable(com.fasterxml.jackson.core.json.JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+      .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
       .build();
 
   /** Writes {@code node} as Python's {@code json.dumps(node)} would. */

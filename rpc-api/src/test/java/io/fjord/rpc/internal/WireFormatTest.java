@@ -195,6 +195,20 @@ class WireFormatTest {
   }
 
   @Test
+  void nonFiniteFloatsAreReadAndWrittenAsPythonsJsonDoes() {
+    // json.dumps({"v": [float("nan"), float("inf"), -float("inf"), 1.5]}): allow_nan=True by default
+    String python = "{\"v\": [NaN, Infinity, -Infinity, 1.5]}";
+
+    JsonNode node = WireJson.read(python);
+
+    assertThat(node.get("v").get(0).doubleValue()).isNaN();
+    assertThat(node.get("v").get(1).doubleValue()).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(node.get("v").get(2).doubleValue()).isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(WireJson.write(node)).isEqualTo(python);
+    assertThat(Envelope.unwrap(envelope("2.0", python)).get("v").get(0).doubleValue()).isNaN();
+  }
+
+  @Test
   void writerOutputIsPureAscii() {
     ObjectNode node = WireJson.object();
     node.put("k\u00e9", "\u4e2d\u6587");
