@@ -242,14 +242,14 @@ class JavaClientToPythonServerIT {
 
   @Test
   void callLongerThanTheCallMonitorTimeoutSucceedsThanksToHeartbeats() {
-    // Fjord fails the call after 2 s without a reply message: only oslo's watchdog heartbeats
-    // (every int(2)/2 = 1 s) keep this 3 s call alive
-    RpcClient monitored = prepare(CallOptions.builder().timeout(Duration.ofSeconds(20))
-        .callMonitorTimeout(Duration.ofSeconds(2)));
+    // Fjord fails the call after 4 s without a reply message: only oslo's watchdog heartbeats
+    // (every int(4)/2 = 2 s; 2 s of slack on a busy machine) keep this 6 s call alive
+    RpcClient monitored = prepare(CallOptions.builder().timeout(Duration.ofSeconds(30))
+        .callMonitorTimeout(Duration.ofSeconds(4)));
     // oslo's watchdog leak (WIRE.md 3.6): after NoSuchMethod the oslo server keeps sending heartbeats
     // for this msg_id; they land on the same reply queue during the next call and must be dropped
     assertThatThrownBy(() -> call(monitored, "no_such_method", Map.of())).isInstanceOf(NoSuchRpcMethodException.class);
-    assertThat(monitored.call(RequestContext.empty(), "slow", Map.of("seconds", 3), String.class)).isEqualTo("slept 3");
+    assertThat(monitored.call(RequestContext.empty(), "slow", Map.of("seconds", 6), String.class)).isEqualTo("slept 6");
   }
 
   // ------------------------------------------------------------------ context and payloads

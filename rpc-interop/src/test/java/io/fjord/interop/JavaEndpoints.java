@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The Java twins of the endpoints in {@code oslo/rpc_server.py}: same namespaces, versions, method
- * names and behaviour, so one scenario runs against either side.
+ * names and behaviour, so one scenario runs against either side; {@code boom_value_error} is extra
+ * (a Java exception sent as Python's {@code builtins.ValueError}).
  */
 final class JavaEndpoints {
   private JavaEndpoints() {
