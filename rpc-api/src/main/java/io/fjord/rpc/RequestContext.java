@@ -185,6 +185,11 @@ public final class RequestContext {
     return with(USER_ID, userId);
   }
 
+  /** Sets oslo.context's {@code user} key, the one its {@code from_dict()} reads. */
+  public RequestContext withUser(String user) {
+    return with(USER, user);
+  }
+
   public RequestContext withProjectId(String projectId) {
     return with(PROJECT_ID, projectId);
   }
@@ -263,6 +268,11 @@ public final class RequestContext {
 
     public Builder userId(String v) {
       return put(USER_ID, v);
+    }
+
+    /** oslo.context's {@code user} key (its {@code from_dict()} reads only this one). */
+    public Builder user(String v) {
+      return put(USER, v);
     }
 
     public Builder projectId(String v) {
