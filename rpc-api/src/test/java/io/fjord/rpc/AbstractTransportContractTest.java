@@ -363,6 +363,38 @@ public abstract class AbstractTransportContractTest {
   }
 
   @Test
+  void stoppedServerFinishesWhatItReceivedAndNothingIsHandledTwice() throws Exception {
+    Transport serverTransport = openTransport();
+    ExecutorService oneAtATime = Executors.newSingleThreadExecutor();
+    closeAfterTest(oneAtATime::shutdownNow);
+    CountDownLatch admitted = new CountDownLatch(2);
+    TestEndpoint first = new TestEndpoint("s1");
+    RpcServer s1 = closeAfterTest(RpcServer.builder(serverTransport, Target.topic(topic).withServer("s1"))
+        .endpoint(first).executor(r -> {
+          admitted.countDown();
+          oneAtATime.execute(r);
+        }).build());
+    s1.start();
+    RpcClient client = client(openTransport());
+    client.cast(ctx(), "recordAfterGate", Map.of("value", "running"));
+    client.cast(ctx(), "recordAfterGate", Map.of("value", "waiting"));
+    assertThat(admitted.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("both casts reached s1").isTrue();
+
+    s1.stop();
+    TestEndpoint second = new TestEndpoint("s2");
+    second.gate.countDown();
+    startServer(serverTransport, "s2", second);
+    first.gate.countDown();
+    assertThat(s1.awaitTermination(WAIT)).isTrue();
+    client.cast(ctx(), "recordAfterGate", Map.of("value", "after-stop"));
+
+    assertThat(awaitReceived(first)).isEqualTo("running");
+    assertThat(awaitReceived(first)).isEqualTo("waiting");
+    assertThat(awaitReceived(second)).as("s2 must not get the request s1 had received").isEqualTo("after-stop");
+    assertThat(first.received).isEmpty();
+  }
+
+  @Test
   void castToServerLandsOnThatServer() throws Exception {
     Transport serverTransport = openTransport();
     TestEndpoint one = new TestEndpoint("s1");

@@ -54,6 +54,9 @@ final class MemoryBroker {
     final MessageHandler handler;
     final Executor serial = new SerialExecutor(DISPATCH);
     final Set<Delivery> unacked = new LinkedHashSet<>();
+    /** No new deliveries (basic.cancel); the handler keeps and settles what it already has. */
+    boolean stopped;
+    /** The channel is gone: everything unacknowledged went back to the queue. */
     boolean cancelled;
 
     Consumer(Queue queue, MessageHandler handler) {
@@ -61,13 +64,28 @@ final class MemoryBroker {
       this.handler = handler;
     }
 
-    /** Stops deliveries; what was delivered but not acknowledged goes back to the queue. */
+    /**
+     * Stops deliveries, as AMQP's basic.cancel on a channel that stays open: deliveries the handler
+     * already has stay with it (it may still ack them); those not yet handed over go back to the queue.
+     */
+    void stop() {
+      synchronized (lock) {
+        if (stopped) {
+          return;
+        }
+        stopped = true;
+        queue.consumers.remove(this);
+      }
+    }
+
+    /** Stops deliveries and, as a closing channel, returns everything unacknowledged to the queue. */
     void cancel() {
       synchronized (lock) {
         if (cancelled) {
           return;
         }
         cancelled = true;
+        stopped = true;
         queue.consumers.remove(this);
         List<Delivery> back = new ArrayList<>(unacked);
         unacked.clear();
@@ -106,7 +124,16 @@ final class MemoryBroker {
         c.serial.execute(() -> {
           boolean live;
           synchronized (lock) {
-            live = !c.cancelled && !d.settled;
+            live = !c.stopped && !d.settled;
+            if (!live && !d.settled) {
+              // stopped before the handler got it: it was never this consumer's, back it goes
+              d.settled = true;
+              c.unacked.remove(d);
+              if (!deleted) {
+                messages.addFirst(new Entry(d.body, d.expiresAt, d.redelivered));
+                dispatchLocked();
+              }
+            }
           }
           if (live) {
             try {
@@ -214,6 +241,7 @@ final class MemoryBroker {
         x.bindings.values().forEach(s -> s.remove(name));
       }
       for (Consumer c : new ArrayList<>(q.consumers)) {
+        c.stopped = true;
         c.cancelled = true;
       }
       q.consumers.clear();

@@ -145,15 +145,15 @@ final class MemoryTransport implements DriverTransport {
     return new DriverListener() {
       @Override
       public void stop() {
-        mine.forEach(c -> {
-          c.cancel();
-          consumers.remove(c);
-        });
+        mine.forEach(MemoryBroker.Consumer::stop);
       }
 
       @Override
       public void close() {
-        stop();
+        mine.forEach(c -> {
+          c.cancel();
+          consumers.remove(c);
+        });
         onClose.run();
       }
     };
