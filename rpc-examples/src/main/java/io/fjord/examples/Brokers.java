@@ -1,10 +1,19 @@
 package io.fjord.examples;
 
+import io.fjord.rpc.TransportOptions;
+import io.fjord.rpc.TransportUrl;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 
-/** Picks the transport URL for an example: $FJORD_URL, else RabbitMQ on localhost if it answers, else memory://. */
+/**
+ * What every example shares: picking the transport URL ({@code $FJORD_URL}, else RabbitMQ on
+ * localhost if it answers, else {@code memory://}), fresh names, and deleting what an example
+ * left on RabbitMQ. Stateless and thread-safe.
+ */
 final class Brokers {
   private Brokers() {
   }
@@ -17,17 +26,57 @@ final class Brokers {
   static String pick(String query) {
     String env = System.getenv("FJORD_URL");
     if (env != null && !env.isBlank()) {
-      System.out.println("Using FJORD_URL");
+      System.out.println("Using FJORD_URL (" + TransportUrl.parse(env) + ")");
       return env;
     }
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("localhost", 5672), 1000);
       System.out.println("Using RabbitMQ at localhost:5672");
-      return query.isEmpty() ? LOCAL_RABBIT : LOCAL_RABBIT + "?" + query;
+      return withOptions(LOCAL_RABBIT, query);
     } catch (IOException e) {
       System.out.println("No RabbitMQ answers at localhost:5672; using the in-process memory:// transport");
       return "memory://";
     }
+  }
+
+  /** {@code url} with {@code query} options appended (memory:// takes none, so it stays as it is). */
+  static String withOptions(String url, String query) {
+    if (query == null || query.isEmpty() || isMemory(url)) {
+      return url;
+    }
+    return url + (url.contains("?") ? "&" : "?") + query;
+  }
+
+  static boolean isMemory(String url) {
+    String scheme = TransportUrl.parse(url).scheme();
+    return scheme.equals("memory") || scheme.equals("fake");
+  }
+
+  /**
+   * {@code url} with its virtual host replaced by {@code vhost}, built from the raw text so the
+   * credentials survive ({@link TransportUrl#toString()} hides passwords).
+   */
+  static String withVirtualHost(String url, String vhost) {
+    int q = url.indexOf('?');
+    String query = q < 0 ? "" : url.substring(q);
+    String rest = q < 0 ? url : url.substring(0, q);
+    int hostsStart = rest.indexOf("://") + 3;
+    int slash = rest.indexOf('/', Math.max(rest.lastIndexOf('@'), hostsStart));
+    String base = slash < 0 ? rest : rest.substring(0, slash);
+    return base + "/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8) + query;
+  }
+
+  /**
+   * Transport options giving an example run its own control exchange ({@code fjord_demo_<id>}), so
+   * runs never meet and never clash with an {@code openstack} exchange declared with other flags.
+   */
+  static TransportOptions ownExchange(String id) {
+    return TransportOptions.builder().controlExchange("fjord_demo_" + id).build();
+  }
+
+  /** A short random id for an example's names, so runs never see each other's traffic. */
+  static String newId() {
+    return UUID.randomUUID().toString().replace("-", "").substring(0, 8);
   }
 
   /**
@@ -35,12 +84,12 @@ final class Brokers {
    * queues that outlive it). Uses amqp-client directly: Fjord's API has no admin operations.
    */
   static void deleteQueues(String url, String... queues) {
-    if (!url.startsWith("rabbit://")) {
+    if (!url.startsWith("rabbit://") && !url.startsWith("amqp://")) {
       return;
     }
-    io.fjord.rpc.TransportUrl u = io.fjord.rpc.TransportUrl.parse(url);
+    TransportUrl u = TransportUrl.parse(url);
     com.rabbitmq.client.ConnectionFactory f = new com.rabbitmq.client.ConnectionFactory();
-    io.fjord.rpc.TransportUrl.Host h = u.hosts().get(0);
+    TransportUrl.Host h = u.hosts().get(0);
     f.setHost(h.hostname());
     f.setPort(h.portOr(5672));
     f.setUsername(h.username() == null ? "guest" : h.username());

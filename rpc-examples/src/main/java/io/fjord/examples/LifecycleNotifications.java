@@ -1,103 +1,123 @@
 package io.fjord.examples;
 
-import io.fjord.notify.NotificationFilter;
 import io.fjord.notify.NotificationListener;
 import io.fjord.notify.Notifier;
 import io.fjord.notify.ReceivedNotification;
 import io.fjord.rpc.RequestContext;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
-import io.fjord.rpc.TransportOptions;
 import io.fjord.rpc.TransportUrl;
+import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
- * Lifecycle notifications as nova emits them: a "compute" service wraps instance operations in
- * {@code compute.instance.<action>.start/.end/.error}, and a listener filtered on
- * {@code compute\.instance\.create\.} sees only the create events.
+ * Example 7, lifecycle notifications as nova emits them: a "compute" service wraps instance
+ * operations in {@link Notifier#lifecycle}, which sends {@code compute.instance.<action>.start} and
+ * {@code .end} (INFO), or {@code .error} (ERROR) when the operation throws. Two listener pools receive
+ * them: {@code billing} with two listeners sharing the pool's queue (competing consumers: each
+ * event reaches one of them) and {@code audit} with one. Each pool gets every event exactly once.
+ * Exits non-zero otherwise.
  */
 public final class LifecycleNotifications {
+  private LifecycleNotifications() {
+  }
 
-  /** Prints and keeps what it receives. */
-  public static final class Printer {
-    private final String name;
-    final List<String> seen = new ArrayList<>();
+  /** URL options on RabbitMQ: the pool queues and the exchange go away with the listeners. */
+  static final String RABBIT_OPTIONS = "auto_delete=true";
+  static final List<String> EVENTS = List.of("compute.instance.create.start", "compute.instance.create.end",
+      "compute.instance.delete.start", "compute.instance.delete.error");
+  private static final Duration WAIT = Duration.ofSeconds(10);
 
-    Printer(String name) {
-      this.name = name;
+  /** A listener endpoint: prints and records what its listener receives, under its pool's name. */
+  public static final class Recorder {
+    private final String pool;
+    private final String listener;
+    private final Tally byPool;
+    private final Tally byListener;
+    private final PrintStream out;
+
+    Recorder(String pool, String listener, Tally byPool, Tally byListener, PrintStream out) {
+      this.pool = pool;
+      this.listener = listener;
+      this.byPool = byPool;
+      this.byListener = byListener;
+      this.out = out;
     }
 
-    public synchronized void info(ReceivedNotification n) {
-      System.out.println("  [" + name + "] INFO  " + n.eventType() + " from " + n.publisherId() + " payload=" + n.payload());
-      seen.add(n.eventType());
-      notifyAll();
+    public void info(ReceivedNotification n) {
+      receive(n);
     }
 
-    public synchronized void error(ReceivedNotification n) {
-      System.out.println("  [" + name + "] ERROR " + n.eventType() + " payload=" + n.payload());
-      seen.add(n.eventType());
-      notifyAll();
+    public void error(ReceivedNotification n) {
+      receive(n);
     }
 
-    synchronized boolean awaitCount(int n, Duration timeout) throws InterruptedException {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (seen.size() < n) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
-      }
-      return true;
+    private void receive(ReceivedNotification n) {
+      out.println("  [" + listener + "] " + n.priority() + " " + n.eventType() + " payload=" + n.payload());
+      byListener.add(listener, n.eventType());
+      byPool.add(pool, n.eventType());
     }
   }
 
   public static void main(String[] args) throws Exception {
-    String url = Brokers.pick("auto_delete=true");
-    String id = UUID.randomUUID().toString().substring(0, 8);
-    String topic = "fjord_demo_notifications_" + id;
+    if (!run(Brokers.pick(RABBIT_OPTIONS), Brokers.newId(), System.out)) {
+      System.exit(1);
+    }
+  }
+
+  /** Runs the example on {@code url} with names made from {@code id}; true when it behaved as shown. */
+  static boolean run(String url, String id, PrintStream out) throws InterruptedException {
+    String topic = "fjord_lifecycle_" + id;
+    // a pool is a queue name: give it this run's suffix so runs never share one
+    String billingQueue = "fjord_billing_" + id;
+    String auditQueue = "fjord_audit_" + id;
+    Tally byPool = new Tally();
+    Tally byListener = new Tally();
     boolean ok;
     try (Transport transport = Transport.open(TransportUrl.parse(url),
-        TransportOptions.builder().controlExchange("fjord_demo_" + id).build())) {
-      Printer all = new Printer("all events");
-      Printer creates = new Printer("creates only");
-      // two pools: each pool gets its own copy of every notification (listeners without a pool would
-      // compete for the shared <topic>.<priority> queues, as in oslo)
-      NotificationListener.builder(transport).target(Target.topic(topic)).pool(topic + "_all").endpoint(all)
+        Brokers.ownExchange(id))) {
+      for (String listener : List.of("billing-1", "billing-2")) {
+        NotificationListener.builder(transport).target(Target.topic(topic)).pool(billingQueue)
+            .endpoint(new Recorder("billing", listener, byPool, byListener, out))
+            .build().start();
+      }
+      NotificationListener.builder(transport).target(Target.topic(topic)).pool(auditQueue)
+          .endpoint(new Recorder("audit", "audit-1", byPool, byListener, out))
           .build().start();
-      NotificationListener.builder(transport).target(Target.topic(topic)).pool(topic + "_creates")
-          .endpoint(creates, NotificationFilter.eventType("compute\\.instance\\.create\\."))
-          .build().start();
+      out.println("pool billing (billing-1, billing-2) and pool audit (audit-1) listen on topic " + topic);
 
       Notifier compute = Notifier.builder(transport).publisherId("compute.host-1").topics(topic)
           .failurePolicy(Notifier.FailurePolicy.THROW).build();
       RequestContext ctx = RequestContext.builder().requestId("req-" + id).userId("alice").projectId("demo").build();
 
-      System.out.println("compute: creating instance vm-1");
+      out.println("compute: creating instance vm-1");
       compute.lifecycle(ctx, "compute.instance.create", Map.of("instance_id", "vm-1", "flavor", "m1.small"),
-          () -> System.out.println("compute:   ... instance vm-1 is running"));
-      System.out.println("compute: deleting instance vm-1 (and failing)");
+          () -> out.println("compute:   ... instance vm-1 is running"));
+      out.println("compute: deleting instance vm-1 (and failing)");
+      Runnable failingDelete = () -> {
+        throw new IllegalStateException("hypervisor unreachable");
+      };
       try {
-        compute.lifecycle(ctx, "compute.instance.delete", Map.of("instance_id", "vm-1"), () -> {
-          throw new IllegalStateException("hypervisor unreachable");
-        });
+        compute.lifecycle(ctx, "compute.instance.delete", Map.of("instance_id", "vm-1"), failingDelete);
       } catch (IllegalStateException expected) {
-        System.out.println("compute:   ... delete failed: " + expected.getMessage());
+        out.println("compute:   ... delete failed: " + expected.getMessage());
       }
 
-      boolean allArrived = all.awaitCount(4, Duration.ofSeconds(10));
-      boolean createsArrived = creates.awaitCount(2, Duration.ofSeconds(10));
-      ok = allArrived && createsArrived && creates.seen.stream().allMatch(e -> e.startsWith("compute.instance.create."));
-      System.out.println(ok ? "Lifecycle demo finished: 4 events to the unfiltered listener, 2 creates to the filtered one."
-          : "Lifecycle demo FAILED: all=" + all.seen + " creates=" + creates.seen);
+      boolean arrived = byPool.await(WAIT, t -> t.count("billing") >= EVENTS.size() && t.count("audit") >= EVENTS.size());
+      ok = arrived && exactly(byPool.get("billing")) && exactly(byPool.get("audit"));
+      out.println("billing-1 got " + byListener.get("billing-1") + ", billing-2 got " + byListener.get("billing-2"));
+      out.println(ok ? "OK: each pool received all " + EVENTS.size() + " events exactly once (billing shared them "
+          + "between its two listeners)." : "FAILED: per pool " + byPool.snapshot());
     }
-    Brokers.deleteQueues(url, topic + ".info", topic + ".error");
-    if (!ok) {
-      System.exit(1);
-    }
+    Brokers.deleteQueues(url, topic + ".info", topic + ".error", billingQueue, auditQueue);
+    return ok;
+  }
+
+  /** True when {@code seen} holds every event once (in any order: two queues, many threads). */
+  private static boolean exactly(List<String> seen) {
+    return seen.size() == EVENTS.size() && new HashSet<>(seen).equals(new HashSet<>(EVENTS));
   }
 }
