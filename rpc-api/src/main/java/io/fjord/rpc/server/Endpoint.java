@@ -23,6 +23,7 @@ final class Endpoint {
     this.methods = methods;
   }
 
+  /** An endpoint serving the namespace and version of its {@link RpcEndpoint} annotation (default: none, 1.0). */
   static Endpoint of(Object instance, AccessPolicy policy, PayloadSerializer serializer) {
     Class<?> type = instance.getClass();
     RpcEndpoint ann = type.getAnnotation(RpcEndpoint.class);
@@ -32,6 +33,16 @@ final class Endpoint {
       version = ann == null ? Version.DEFAULT : Version.parse(ann.version());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("@RpcEndpoint of " + type.getName() + ": " + e.getMessage());
+    }
+    return of(instance, namespace, version, policy, serializer);
+  }
+
+  /** An endpoint serving {@code namespace} (null or empty: the default) at {@code version}, ignoring any annotation. */
+  static Endpoint of(Object instance, String namespace, Version version, AccessPolicy policy,
+                     PayloadSerializer serializer) {
+    Class<?> type = instance.getClass();
+    if (namespace != null && namespace.isEmpty()) {
+      namespace = null;
     }
     Map<String, EndpointMethod> methods = new LinkedHashMap<>();
     for (Method m : type.getMethods()) {

@@ -7,6 +7,7 @@ import io.fjord.rpc.RemoteException;
 import io.fjord.rpc.RequestContext;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
+import io.fjord.rpc.Version;
 import io.fjord.rpc.annotation.RpcMethod;
 import io.fjord.rpc.internal.ConsumerLifecycle;
 import io.fjord.rpc.internal.Contexts;
@@ -77,8 +78,9 @@ public final class RpcServer implements AutoCloseable {
     this.core = Internal.core(b.transport);
     this.target = b.target;
     List<Endpoint> endpoints = new ArrayList<>();
-    for (Object e : b.endpoints) {
-      endpoints.add(Endpoint.of(e, b.accessPolicy, core.serializer()));
+    for (Registered r : b.endpoints) {
+      endpoints.add(r.version == null ? Endpoint.of(r.instance, b.accessPolicy, core.serializer())
+          : Endpoint.of(r.instance, r.namespace, r.version, b.accessPolicy, core.serializer()));
     }
     if (b.enablePing) {
       endpoints.add(Endpoint.of(new PingEndpoint(), AccessPolicy.DEFAULT, core.serializer()));
@@ -337,11 +339,15 @@ public final class RpcServer implements AutoCloseable {
     }
   }
 
+  /** An endpoint as added to a builder; {@code version} null: namespace and version from its annotation. */
+  private record Registered(Object instance, String namespace, Version version) {
+  }
+
   /** Builds an {@link RpcServer}; not thread-safe. */
   public static final class Builder {
     private final Transport transport;
     private final Target target;
-    private final List<Object> endpoints = new ArrayList<>();
+    private final List<Registered> endpoints = new ArrayList<>();
     private Executor executor;
     private AccessPolicy accessPolicy = AccessPolicy.DEFAULT;
     private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
@@ -353,9 +359,25 @@ public final class RpcServer implements AutoCloseable {
       this.target = Objects.requireNonNull(target, "target").requireListenable();
     }
 
-    /** Adds an endpoint; earlier endpoints win when several can serve a request. */
+    /**
+     * Adds an endpoint serving the namespace and version of its {@link io.fjord.rpc.annotation.RpcEndpoint}
+     * annotation (none: the default namespace at 1.0); earlier endpoints win when several can serve a request.
+     */
     public Builder endpoint(Object endpoint) {
-      endpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
+      endpoints.add(new Registered(Objects.requireNonNull(endpoint, "endpoint"), null, null));
+      return this;
+    }
+
+    /**
+     * Adds an endpoint serving {@code namespace} (null: the default namespace) at {@code version},
+     * whatever its annotation says, as oslo's per-instance endpoint {@code target}: for endpoints whose
+     * namespace or version is known only at run time (a diagnostic server, a proxy).
+     *
+     * @throws IllegalArgumentException when {@code version} is not {@code X.Y[.Z]}
+     */
+    public Builder endpoint(Object endpoint, String namespace, String version) {
+      Objects.requireNonNull(version, "version");
+      endpoints.add(new Registered(Objects.requireNonNull(endpoint, "endpoint"), namespace, Version.parse(version)));
       return this;
     }
 
