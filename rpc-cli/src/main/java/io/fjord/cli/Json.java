@@ -80,7 +80,7 @@ final class Json {
    */
   static Map<String, JsonNode> arguments(CommandLine cmd, String argsJson, List<String> pairs) {
     Map<String, JsonNode> args = new LinkedHashMap<>();
-    parseObject(cmd, "--args", argsJson).fields().forEachRemaining(e -> args.put(e.getKey(), e.getValue()));
+    parseObject(cmd, "--args", argsJson).properties().forEach(e -> args.put(e.getKey(), e.getValue()));
     Map<String, JsonNode> fromPairs = new LinkedHashMap<>();
     for (String pair : pairs) {
       int eq = pair.indexOf('=');
@@ -102,7 +102,7 @@ final class Json {
     ObjectNode node = parseObject(cmd, "--context", contextJson);
     Map<String, Object> values = new LinkedHashMap<>();
     values.put(RequestContext.REQUEST_ID, "req-" + UUID.randomUUID());
-    node.fields().forEachRemaining(e -> values.put(e.getKey(), MAPPER.convertValue(e.getValue(), Object.class)));
+    node.properties().forEach(e -> values.put(e.getKey(), MAPPER.convertValue(e.getValue(), Object.class)));
     return RequestContext.of(values);
   }
 

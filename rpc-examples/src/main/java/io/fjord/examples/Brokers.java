@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
- * What every example shares: picking the transport URL ({@code $FJORD_URL}, else RabbitMQ on
+ * What every example shares: picking the transport URL ({@code $FJORD_URL} or
+ * {@code $FJORD_TRANSPORT_URL}, as the {@code fjord} command reads, else RabbitMQ on
  * localhost if it answers, else {@code memory://}), fresh names, and deleting what an example
  * left on RabbitMQ. Stateless and thread-safe.
  */
@@ -24,10 +25,12 @@ final class Brokers {
    * @param query URL options for the RabbitMQ case (e.g. {@code auto_delete=true}), or ""
    */
   static String pick(String query) {
-    String env = System.getenv("FJORD_URL");
-    if (env != null && !env.isBlank()) {
-      System.out.println("Using FJORD_URL (" + TransportUrl.parse(env) + ")");
-      return env;
+    for (String name : new String[] {"FJORD_URL", "FJORD_TRANSPORT_URL"}) {
+      String env = System.getenv(name);
+      if (env != null && !env.isBlank()) {
+        System.out.println("Using " + name + " (" + TransportUrl.parse(env) + ")");
+        return withOptions(env, query);
+      }
     }
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("localhost", 5672), 1000);
@@ -39,12 +42,23 @@ final class Brokers {
     }
   }
 
-  /** {@code url} with {@code query} options appended (memory:// takes none, so it stays as it is). */
+  /**
+   * {@code url} with those {@code query} options appended that it does not set itself (memory://
+   * takes none, so it stays as it is).
+   */
   static String withOptions(String url, String query) {
     if (query == null || query.isEmpty() || isMemory(url)) {
       return url;
     }
-    return url + (url.contains("?") ? "&" : "?") + query;
+    java.util.Map<String, String> present = TransportUrl.parse(url).options();
+    StringBuilder sb = new StringBuilder(url);
+    for (String option : query.split("&")) {
+      String name = option.substring(0, option.indexOf('=') < 0 ? option.length() : option.indexOf('='));
+      if (!present.containsKey(name)) {
+        sb.append(sb.indexOf("?") < 0 ? "?" : "&").append(option);
+      }
+    }
+    return sb.toString();
   }
 
   static boolean isMemory(String url) {
@@ -63,7 +77,7 @@ final class Brokers {
     int hostsStart = rest.indexOf("://") + 3;
     int slash = rest.indexOf('/', Math.max(rest.lastIndexOf('@'), hostsStart));
     String base = slash < 0 ? rest : rest.substring(0, slash);
-    return base + "/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8) + query;
+    return base + "/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8).replace("+", "%20") + query;
   }
 
   /**
