@@ -61,6 +61,9 @@ public final class FjordCli implements Callable<Integer> {
     StopSignal stop = new StopSignal();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stop.request();
+      if (!stop.isAwaited()) {
+        return;
+      }
       try {
         stop.awaitFinished(Duration.ofSeconds(15));
       } catch (InterruptedException e) {

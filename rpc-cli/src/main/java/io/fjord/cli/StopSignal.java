@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 public final class StopSignal {
   private final CountDownLatch requested = new CountDownLatch(1);
   private final CountDownLatch finished = new CountDownLatch(1);
+  private volatile boolean awaited;
 
   /** Asks the running command to stop. Idempotent. */
   public void request() {
@@ -22,9 +23,18 @@ public final class StopSignal {
     return requested.getCount() == 0;
   }
 
-  /** Waits until a stop is requested. */
+  /** Waits until a stop is requested; from then on the command counts as one that stops cleanly. */
   void await() throws InterruptedException {
+    awaited = true;
     requested.await();
+  }
+
+  /**
+   * True once a command waits for this signal (serve, listen): only such a command is worth waiting
+   * for on shutdown; a call interrupted by Ctrl-C should end at once.
+   */
+  boolean isAwaited() {
+    return awaited;
   }
 
   /** The command has returned (its resources are closed). */
