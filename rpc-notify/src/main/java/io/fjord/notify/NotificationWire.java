@@ -7,8 +7,6 @@ import io.fjord.rpc.internal.Ids;
 import io.fjord.rpc.internal.WireJson;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -26,8 +24,6 @@ final class NotificationWire {
       "service_project_domain_name", "service_roles", "global_request_id", "system_scope", "user", "domain",
       "user_domain", "project_domain");
 
-  private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-
   static RequestContext sanitize(RequestContext context) {
     if (context == null || context.isEmpty()) {
       return RequestContext.empty();
@@ -43,9 +39,27 @@ final class NotificationWire {
 
   /** Python's {@code str(datetime.utcnow())}: microseconds only when non-zero. */
   static String timestamp(LocalDateTime utc) {
-    LocalDateTime t = utc.truncatedTo(ChronoUnit.MICROS);
-    int micros = t.getNano() / 1000;
-    return micros == 0 ? SECONDS.format(t) : SECONDS.format(t) + String.format(".%06d", micros);
+    // by hand: DateTimeFormatter and String.format cost more than the rest of a notification
+    StringBuilder sb = new StringBuilder(26);
+    pad(sb, utc.getYear(), 4).append('-');
+    pad(sb, utc.getMonthValue(), 2).append('-');
+    pad(sb, utc.getDayOfMonth(), 2).append(' ');
+    pad(sb, utc.getHour(), 2).append(':');
+    pad(sb, utc.getMinute(), 2).append(':');
+    pad(sb, utc.getSecond(), 2);
+    int micros = utc.getNano() / 1000;
+    if (micros != 0) {
+      pad(sb.append('.'), micros, 6);
+    }
+    return sb.toString();
+  }
+
+  private static StringBuilder pad(StringBuilder sb, int value, int width) {
+    String digits = Integer.toString(value);
+    for (int i = digits.length(); i < width; i++) {
+      sb.append('0');
+    }
+    return sb.append(digits);
   }
 
   static String now() {
