@@ -77,6 +77,7 @@ final class AmqpTransport implements DriverTransport {
   private final Object adminLock = new Object();
   private Channel admin;
   private volatile boolean blocked;
+  private volatile String blockedReason;
   private volatile boolean closed;
   private volatile ReplyHandler replyHandler;
   private volatile String replyQueue;
@@ -118,6 +119,7 @@ final class AmqpTransport implements DriverTransport {
       throw AmqpErrors.translate("Cannot connect to " + url, e);
     }
     publishConnection.addBlockedListener(reason -> {
+      blockedReason = reason;
       blocked = true;
       log.warn("The broker blocks publishing on {}: {}", url, reason);
     }, () -> {
@@ -252,9 +254,12 @@ final class AmqpTransport implements DriverTransport {
       attempts++;
       long delay = Math.min(1000, 50L << Math.min(attempts, 5)) * 1_000_000L;
       if ((retry != null && attempts > retry) || System.nanoTime() + delay - deadline > 0) {
-        future.completeExceptionally(new TransportException("Not connected to the broker at " + url + ": could not "
-            + what() + " after " + attempts + " attempt(s)" + (cause == null ? "" : " (" + AmqpErrors.describe(cause) + ")"),
-            cause));
+        String why = blocked && publishConnection.isOpen()
+            ? "The broker at " + url + " blocks publishers (resource alarm: " + blockedReason + "): could not " + what()
+                + " before the deadline"
+            : "Not connected to the broker at " + url + ": could not " + what() + " after " + attempts + " attempt(s)"
+                + (cause == null ? "" : " (" + AmqpErrors.describe(cause) + ")");
+        future.completeExceptionally(new TransportException(why, cause));
         return;
       }
       timer.schedule(() -> io.execute(this::attempt), delay, TimeUnit.NANOSECONDS);

@@ -177,4 +177,39 @@ class AmqpRecoveryIT {
       assertThat(RpcClient.create(transport, Target.topic(topic)).call(null, "ping", Map.of(), String.class)).isEqualTo("pong");
     }
   }
+
+  @Test
+  void aMemoryAlarmBlocksPublishersWithATypedErrorAndTheyResumeWhenItClears() throws Exception {
+    String topic = TestBroker.name("rec_t");
+    try (Transport transport = Transport.open(url())) {
+      Service service = new Service();
+      RpcServer.builder(transport, Target.topic(topic).withServer("s1")).endpoint(service).build().start();
+      RpcClient client = RpcClient.builder(transport, Target.topic(topic)).timeout(Duration.ofSeconds(3)).build();
+      client.cast(null, "ping", Map.of());
+      node.ctl("set_vm_memory_high_watermark", "0.0000001");
+      try {
+        long start = System.nanoTime();
+        Throwable t = null;
+        // the broker blocks publishers as soon as it notices its alarm
+        while (t == null && System.nanoTime() - start < Duration.ofSeconds(20).toNanos()) {
+          long attempt = System.nanoTime();
+          t = catchThrowable(() -> client.cast(null, "ping", Map.of()));
+          assertThat((System.nanoTime() - attempt) / 1_000_000).as("a cast is bounded by its timeout").isLessThan(4000);
+        }
+        assertThat(t).isInstanceOfAny(TransportException.class, MessagingTimeoutException.class);
+        System.out.println("memory alarm: " + t);
+      } finally {
+        node.ctl("set_vm_memory_high_watermark", "0.4");
+      }
+      long cleared = System.nanoTime();
+      String answer = eventually(Duration.ofSeconds(10), () -> {
+        client.cast(null, "ping", Map.of());
+        return "resumed";
+      });
+      long resumeMs = (System.nanoTime() - cleared) / 1_000_000;
+      assertThat(answer).isEqualTo("resumed");
+      assertThat(resumeMs).as("ms to resume after the alarm cleared").isLessThan(5000);
+      System.out.printf("memory alarm: publishing resumed %d ms after the alarm cleared%n", resumeMs);
+    }
+  }
 }

@@ -135,6 +135,24 @@ public final class RabbitNode implements AutoCloseable {
     awaitExit();
   }
 
+  /** Runs {@code rabbitmqctl} against this node (its own name, cookie and epmd port); returns its output. */
+  public String ctl(String... args) throws Exception {
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("/usr/lib/rabbitmq/bin/rabbitmqctl", "-n", nodeName));
+    cmd.addAll(java.util.List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith("RABBITMQ_") || k.startsWith("ERL_"));
+    env.put("HOME", dir.resolve("home").toString());
+    env.put("ERL_EPMD_PORT", Integer.toString(EPMD_PORT));
+    env.put("RABBITMQ_CONF_ENV_FILE", dir.resolve("rabbitmq-env.conf").toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " failed: " + out);
+    }
+    return out;
+  }
+
   /** Freezes the node (SIGSTOP): its sockets stay open but nothing answers, like a network black hole. */
   public synchronized void freeze() throws Exception {
     signal("STOP");
