@@ -25,6 +25,7 @@ public final class RabbitNode implements AutoCloseable {
   private final int port;
   private final Path dir;
   private Process process;
+  private Path tls;
 
   private RabbitNode(String nodeName, int port, Path dir) {
     this.nodeName = nodeName;
@@ -34,6 +35,18 @@ public final class RabbitNode implements AutoCloseable {
 
   /** Starts a node on a free port from 5681 and waits until it accepts AMQP connections. */
   public static RabbitNode start() throws Exception {
+    return start(null);
+  }
+
+  /**
+   * Starts a node that also listens with TLS on {@link #tlsPort()}, with {@code certs}/server.pem,
+   * server.key and ca.pem (see {@link #makeCertificates}).
+   */
+  public static RabbitNode startWithTls(Path certs) throws Exception {
+    return start(certs);
+  }
+
+  private static RabbitNode start(Path certs) throws Exception {
     if (!new File(SERVER).canExecute()) {
       throw new IllegalStateException("Fault tests need RabbitMQ's scripts at " + SERVER
           + " (apt-get install -y rabbitmq-server); they start a node of their own on ports 5681+");
@@ -41,13 +54,14 @@ public final class RabbitNode implements AutoCloseable {
     int port = freePort();
     Path dir = Files.createTempDirectory("fjord-node-");
     RabbitNode node = new RabbitNode("fjord" + port + "@localhost", port, dir);
+    node.tls = certs;
     node.launch();
     return node;
   }
 
   private static int freePort() {
-    for (int p = 5681; p < 5781; p++) {
-      if (free(p) && free(p + 20000)) {
+    for (int p = 5681; p < 5781; p += 2) {
+      if (free(p) && free(p + 1) && free(p + 20000)) {
         return p;
       }
     }
@@ -73,7 +87,16 @@ public final class RabbitNode implements AutoCloseable {
     Files.createDirectories(dir.resolve("log"));
     Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
     Files.writeString(dir.resolve("rabbitmq-env.conf"), "");
-    Files.writeString(dir.resolve("rabbitmq.conf"), "listeners.tcp.default = 127.0.0.1:" + port + "\nloopback_users = none\n");
+    String conf = "listeners.tcp.default = 127.0.0.1:" + port + "\nloopback_users = none\n";
+    if (tls != null) {
+      conf += "listeners.ssl.default = 127.0.0.1:" + tlsPort() + "\n"
+          + "ssl_options.cacertfile = " + tls.resolve("ca.pem") + "\n"
+          + "ssl_options.certfile = " + tls.resolve("server.pem") + "\n"
+          + "ssl_options.keyfile = " + tls.resolve("server.key") + "\n"
+          + "ssl_options.verify = verify_none\n"
+          + "ssl_options.fail_if_no_peer_cert = false\n";
+    }
+    Files.writeString(dir.resolve("rabbitmq.conf"), conf);
     ProcessBuilder pb = new ProcessBuilder(SERVER);
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("RABBITMQ_") || k.startsWith("ERL_"));
@@ -111,6 +134,39 @@ public final class RabbitNode implements AutoCloseable {
     } catch (IOException e) {
       return "(no console log)";
     }
+  }
+
+  /** The TLS port (AMQP port + 1) of a node started with {@link #startWithTls}. */
+  public int tlsPort() {
+    return port + 1;
+  }
+
+  /**
+   * Makes a CA ({@code ca.pem}) and a server certificate for {@code localhost} signed by it
+   * ({@code server.pem}, {@code server.key}), plus an unrelated CA ({@code other-ca.pem}), with openssl.
+   */
+  public static Path makeCertificates() throws Exception {
+    Path d = Files.createTempDirectory("fjord-tls-");
+    String[][] steps = {
+        {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=fjord-test-ca",
+            "-keyout", "ca.key", "-out", "ca.pem"},
+        {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=other-ca",
+            "-keyout", "other-ca.key", "-out", "other-ca.pem"},
+        {"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server.key",
+            "-out", "server.csr"},
+        {"openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-days", "2", "-extfile", "san.ext", "-out", "server.pem"},
+    };
+    Files.writeString(d.resolve("san.ext"), "subjectAltName = DNS:localhost\n");
+    for (String[] step : steps) {
+      Process p = new ProcessBuilder(step).directory(d.toFile()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("openssl failed (" + String.join(" ", step) + "): " + out);
+      }
+    }
+    // the broker runs as this user and reads the key
+    return d;
   }
 
   /** The node's AMQP port. */
