@@ -33,6 +33,10 @@ public final class WireJson {
   private static final JsonFactory FACTORY = JsonFactory.builder()
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
       .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+      // Jackson's default 20M-char string limit would reject a big request before the server's own
+      // maxMessageSize could answer it; the broker's message size limit bounds strings instead
+      .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+          .maxStringLength(Integer.MAX_VALUE).build())
       .build();
   /**
    * Mapper for wire trees. Numbers decode as Python's do: int, long or BigInteger by size, floats as
