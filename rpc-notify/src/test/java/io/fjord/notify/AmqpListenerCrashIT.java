@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A listener process killed with SIGKILL mid-stream: nothing lost, duplicates bounded by what was in flight. */
+@org.junit.jupiter.api.Tag("fault")
 class AmqpListenerCrashIT {
 
   /** Records what the surviving listener handles. */

@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * What survives a broker restart, on a node of the test's own: a confirmed backlog on the durable and
  * quorum profiles, and calls during a 30 s outage that each end within their timeout.
  */
+@org.junit.jupiter.api.Tag("fault")
 class AmqpDurabilityIT {
   private static RabbitNode node;
 

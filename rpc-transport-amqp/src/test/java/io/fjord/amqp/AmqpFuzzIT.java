@@ -19,6 +19,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Hostile input: thousands of mangled requests leave a server serving, with no thread or queue left behind. */
+@org.junit.jupiter.api.Tag("fault")
 class AmqpFuzzIT {
 
   /** The endpoint under attack. */

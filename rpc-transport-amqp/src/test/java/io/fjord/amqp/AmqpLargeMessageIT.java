@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A 20 MB request to a server limited to 16 MiB messages and a 256 MiB heap: refused, no OOM, still serving. */
+@org.junit.jupiter.api.Tag("fault")
 class AmqpLargeMessageIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 

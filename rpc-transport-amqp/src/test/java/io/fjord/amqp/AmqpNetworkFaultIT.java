@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * Network faults between a client and the broker, through an in-JVM TCP proxy: connections cut with
  * calls in flight, and a black hole detected by AMQP heartbeats with failover to the next host.
  */
+@org.junit.jupiter.api.Tag("fault")
 class AmqpNetworkFaultIT {
 
   /** Slow and fast methods; counts casts. */

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * the broker is down, in-flight calls fail fast when their reply path breaks, and clients and servers
  * work again once the broker is back.
  */
+@org.junit.jupiter.api.Tag("fault")
 class AmqpRecoveryIT {
   private static RabbitNode node;
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** amqps:// against a TLS listener of a node of our own, with a CA generated for the test. */
+@org.junit.jupiter.api.Tag("fault")
 class AmqpTlsIT {
   private static Path certs;
   private static RabbitNode node;

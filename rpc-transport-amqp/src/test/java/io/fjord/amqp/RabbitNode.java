@@ -26,6 +26,7 @@ public final class RabbitNode implements AutoCloseable {
   private final Path dir;
   private Process process;
   private Path tls;
+  private String cookie;
 
   private RabbitNode(String nodeName, int port, Path dir) {
     this.nodeName = nodeName;
@@ -46,7 +47,41 @@ public final class RabbitNode implements AutoCloseable {
     return start(certs);
   }
 
+  /**
+   * Starts {@code size} nodes sharing an Erlang cookie and joins them into one cluster; the first
+   * node is the seed. Measured here: about 20 s for three.
+   */
+  public static java.util.List<RabbitNode> startCluster(int size) throws Exception {
+    String cookie = "FJORDTEST" + Long.toHexString(System.nanoTime()).toUpperCase(java.util.Locale.ROOT);
+    java.util.List<RabbitNode> nodes = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < size; i++) {
+        nodes.add(start(null, cookie));
+      }
+      for (RabbitNode n : nodes.subList(1, nodes.size())) {
+        n.ctl("stop_app");
+        n.ctl("join_cluster", nodes.get(0).nodeName);
+        n.ctl("start_app");
+      }
+      return nodes;
+    } catch (Exception e) {
+      for (RabbitNode n : nodes) {
+        n.close();
+      }
+      throw e;
+    }
+  }
+
+  /** The Erlang node name, e.g. {@code fjord5681@localhost}. */
+  public String nodeName() {
+    return nodeName;
+  }
+
   private static RabbitNode start(Path certs) throws Exception {
+    return start(certs, null);
+  }
+
+  private static RabbitNode start(Path certs, String cookie) throws Exception {
     if (!new File(SERVER).canExecute()) {
       throw new IllegalStateException("Fault tests need RabbitMQ's scripts at " + SERVER
           + " (apt-get install -y rabbitmq-server); they start a node of their own on ports 5681+");
@@ -55,13 +90,16 @@ public final class RabbitNode implements AutoCloseable {
     Path dir = Files.createTempDirectory("fjord-node-");
     RabbitNode node = new RabbitNode("fjord" + port + "@localhost", port, dir);
     node.tls = certs;
+    node.cookie = cookie;
     node.launch();
     return node;
   }
 
+  private static final java.util.Set<Integer> TAKEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private static int freePort() {
     for (int p = 5681; p < 5781; p += 2) {
-      if (free(p) && free(p + 1) && free(p + 20000)) {
+      if (!TAKEN.contains(p) && free(p) && free(p + 1) && free(p + 20000) && TAKEN.add(p)) {
         return p;
       }
     }
@@ -83,6 +121,13 @@ public final class RabbitNode implements AutoCloseable {
       throw new IllegalStateException("node " + nodeName + " is running");
     }
     Files.createDirectories(dir.resolve("home"));
+    if (cookie != null) {
+      Path c = dir.resolve("home").resolve(".erlang.cookie");
+      Files.writeString(c, cookie);
+      c.toFile().setReadable(false, false);
+      c.toFile().setReadable(true, true);
+      c.toFile().setWritable(false, false);
+    }
     Files.createDirectories(dir.resolve("mnesia"));
     Files.createDirectories(dir.resolve("log"));
     Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
@@ -250,6 +295,7 @@ public final class RabbitNode implements AutoCloseable {
         }
       }
     } finally {
+      TAKEN.remove(port);
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
