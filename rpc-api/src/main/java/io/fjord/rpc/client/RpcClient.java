@@ -125,6 +125,28 @@ public final class RpcClient {
         options.mandatory() != null ? options.mandatory() : mandatory, allowed);
   }
 
+  /**
+   * A typed client: an implementation of {@code api}, an interface whose methods are RPC methods
+   * (see {@link io.fjord.rpc.annotation.RpcApi}). Each method call is a {@link #call} (or
+   * {@link #callAsync} when it returns {@code CompletableFuture<T>}, a {@link #cast} / {@link #castAsync}
+   * with {@link io.fjord.rpc.annotation.Cast}) on this client, with the interface's topic and namespace,
+   * the method's version ({@link io.fjord.rpc.annotation.Since}, else the interface's), its wire name
+   * ({@link io.fjord.rpc.annotation.RpcMethod}, else the Java name) and keyword arguments named by
+   * {@link io.fjord.rpc.annotation.Param} (else the Java parameter names). A leading
+   * {@link RequestContext} parameter is the context (none: the empty context); a leading
+   * {@link io.fjord.rpc.annotation.Server} {@code String} parameter picks the server per call. To
+   * change other settings per proxy, proxy a {@link #prepare} view. {@code equals}/{@code hashCode} are
+   * identity, {@code toString} names the interface and client, {@code default} methods run as written.
+   *
+   * <p>The interface is validated here, once. The proxy is thread-safe.
+   *
+   * @throws IllegalArgumentException naming the method and what is wrong, e.g. a {@code @Cast} method
+   *     that returns a value
+   */
+  public <T> T proxy(Class<T> api) {
+    return io.fjord.rpc.internal.client.ApiProxy.create(this, Objects.requireNonNull(api, "api"), core.serializer());
+  }
+
   public Target target() {
     return target;
   }

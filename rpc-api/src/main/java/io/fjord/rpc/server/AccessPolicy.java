@@ -15,8 +15,8 @@ public interface AccessPolicy {
   /** oslo's default: every public method whose wire name does not start with {@code _}. */
   AccessPolicy DEFAULT = (method, wireName) -> !wireName.startsWith("_");
 
-  /** Only methods annotated with {@link RpcMethod} (oslo's {@code ExplicitRPCAccessPolicy}). */
-  AccessPolicy EXPLICIT = (method, wireName) -> method.isAnnotationPresent(RpcMethod.class) && !wireName.startsWith("_");
+  /** Only methods annotated with {@link RpcMethod}, here or on the interface method they implement (oslo's {@code ExplicitRPCAccessPolicy}). */
+  AccessPolicy EXPLICIT = (method, wireName) -> EndpointMethod.findAnnotation(method, RpcMethod.class) != null && !wireName.startsWith("_");
 
   /**
    * @param method a public instance method of the endpoint class

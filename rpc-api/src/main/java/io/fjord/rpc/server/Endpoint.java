@@ -1,7 +1,9 @@
 package io.fjord.rpc.server;
 
 import io.fjord.rpc.Version;
+import io.fjord.rpc.annotation.RpcApi;
 import io.fjord.rpc.annotation.RpcEndpoint;
+import io.fjord.rpc.annotation.Since;
 import io.fjord.rpc.serializer.PayloadSerializer;
 import java.lang.reflect.Method;
 import java.util.Collections;
@@ -27,6 +29,12 @@ final class Endpoint {
   static Endpoint of(Object instance, AccessPolicy policy, PayloadSerializer serializer) {
     Class<?> type = instance.getClass();
     RpcEndpoint ann = type.getAnnotation(RpcEndpoint.class);
+    if (ann == null) {
+      Endpoint fromApi = ofApi(instance, type, policy, serializer);
+      if (fromApi != null) {
+        return fromApi;
+      }
+    }
     String namespace = ann == null || ann.namespace().isEmpty() ? null : ann.namespace();
     Version version;
     try {
@@ -35,6 +43,39 @@ final class Endpoint {
       throw new IllegalArgumentException("@RpcEndpoint of " + type.getName() + ": " + e.getMessage());
     }
     return of(instance, namespace, version, policy, serializer);
+  }
+
+  /**
+   * For an endpoint without {@link RpcEndpoint} implementing an {@link RpcApi} interface: its namespace
+   * at the highest version it names (the interface's or a higher {@link Since}); null when none.
+   */
+  private static Endpoint ofApi(Object instance, Class<?> type, AccessPolicy policy, PayloadSerializer serializer) {
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      for (Class<?> i : c.getInterfaces()) {
+        RpcApi api = i.getAnnotation(RpcApi.class);
+        if (api == null) {
+          continue;
+        }
+        Version version;
+        try {
+          version = Version.parse(api.version());
+          for (Method m : i.getMethods()) {
+            Since since = m.getAnnotation(Since.class);
+            if (since != null) {
+              Version v = Version.parse(since.value());
+              if (v.major() == version.major() && v.compareTo(version) > 0) {
+                version = v;
+              }
+            }
+          }
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("@RpcApi of " + i.getName() + " (implemented by " + type.getName() + "): "
+              + e.getMessage());
+        }
+        return of(instance, api.namespace(), version, policy, serializer);
+      }
+    }
+    return null;
   }
 
   /** An endpoint serving {@code namespace} (null or empty: the default) at {@code version}, ignoring any annotation. */

@@ -6,6 +6,7 @@ import io.fjord.rpc.RequestContext;
 import io.fjord.rpc.annotation.ExpectedExceptions;
 import io.fjord.rpc.annotation.Param;
 import io.fjord.rpc.annotation.RpcMethod;
+import io.fjord.rpc.annotation.Server;
 import io.fjord.rpc.serializer.PayloadSerializer;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationTargetException;
@@ -22,7 +23,8 @@ import java.util.Set;
 /** One exposed endpoint method with its argument binding, built once per server. Immutable. */
 final class EndpointMethod {
 
-  private record Binding(String name, JavaType type, boolean required, boolean optionalWrapper, Class<?> raw) {
+  private record Binding(String name, JavaType type, boolean required, boolean optionalWrapper, Class<?> raw,
+                         boolean server) {
   }
 
   private final Method method;
@@ -41,7 +43,11 @@ final class EndpointMethod {
     this.takesContext = takesContext;
     this.bindings = bindings;
     Set<String> n = new LinkedHashSet<>();
-    bindings.forEach(b -> n.add(b.name));
+    bindings.forEach(b -> {
+      if (!b.server) {
+        n.add(b.name);
+      }
+    });
     this.names = n;
     this.expected = expected;
   }
@@ -62,7 +68,12 @@ final class EndpointMethod {
       if (p.getType() == RequestContext.class) {
         throw new IllegalArgumentException("Endpoint method " + m + ": a RequestContext parameter must come first");
       }
-      Param ann = p.getAnnotation(Param.class);
+      if (isServerParameter(m, i)) {
+        // the client's routing parameter of a shared @RpcApi interface: not an argument on the wire
+        bindings.add(new Binding("", null, false, false, p.getType(), true));
+        continue;
+      }
+      Param ann = findParamAnnotation(m, i);
       String name;
       if (ann != null) {
         name = ann.value();
@@ -81,12 +92,68 @@ final class EndpointMethod {
         type = type.containedTypeCount() == 1 ? type.containedType(0) : serializer.typeFactory().constructType(Object.class);
       }
       boolean required = !optionalWrapper && (ann == null || ann.required());
-      bindings.add(new Binding(name, type, required, optionalWrapper, p.getType()));
+      bindings.add(new Binding(name, type, required, optionalWrapper, p.getType(), false));
     }
     ExpectedExceptions exp = findAnnotation(m, ExpectedExceptions.class);
     List<Class<? extends Throwable>> expected = exp == null ? List.of() : List.of(exp.value());
     m.trySetAccessible();
     return new EndpointMethod(m, wireName, takesContext, List.copyOf(bindings), expected);
+  }
+
+  /**
+   * The {@link Param} of parameter {@code index} of {@code m}, or of the same parameter of a method it
+   * implements (a shared {@link io.fjord.rpc.annotation.RpcApi} interface names the arguments once).
+   */
+  static Param findParamAnnotation(Method m, int index) {
+    Param a = m.getParameters()[index].getAnnotation(Param.class);
+    if (a != null) {
+      return a;
+    }
+    for (Method o : overridden(m)) {
+      a = o.getParameters()[index].getAnnotation(Param.class);
+      if (a != null) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  private static boolean isServerParameter(Method m, int index) {
+    if (m.getParameters()[index].isAnnotationPresent(Server.class)) {
+      return true;
+    }
+    for (Method o : overridden(m)) {
+      if (o.getParameters()[index].isAnnotationPresent(Server.class)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Methods of superclasses and interfaces that {@code m} overrides or implements, nearest first. */
+  private static List<Method> overridden(Method m) {
+    List<Method> found = new ArrayList<>();
+    java.util.Deque<Class<?>> todo = new java.util.ArrayDeque<>();
+    Set<Class<?>> seen = new java.util.HashSet<>();
+    todo.add(m.getDeclaringClass());
+    while (!todo.isEmpty()) {
+      Class<?> c = todo.poll();
+      if (!seen.add(c)) {
+        continue;
+      }
+      if (c != m.getDeclaringClass()) {
+        try {
+          found.add(c.getDeclaredMethod(m.getName(), m.getParameterTypes()));
+        } catch (NoSuchMethodException ignored) {
+          // not declared there
+        }
+      }
+      if (c.getSuperclass() != null && c.getSuperclass() != Object.class) {
+        todo.add(c.getSuperclass());
+      }
+      todo.addAll(List.of(c.getInterfaces()));
+    }
+    return found;
   }
 
   /** The annotation on {@code m} or on a method it overrides from an interface or superclass. */
@@ -133,12 +200,14 @@ final class EndpointMethod {
   }
 
   /**
-   * Binds {@code args} and invokes the method.
+   * Binds {@code args} and invokes the method; a {@link Server} parameter (of a shared
+   * {@link io.fjord.rpc.annotation.RpcApi} interface) gets {@code server}, this server's name.
    *
    * @throws RpcArgumentException when the arguments do not fit
    * @throws Throwable whatever the method throws
    */
-  Object invoke(Object instance, RequestContext context, JsonNode args, PayloadSerializer serializer) throws Throwable {
+  Object invoke(Object instance, RequestContext context, JsonNode args, PayloadSerializer serializer, String server)
+      throws Throwable {
     if (args != null && !args.isNull() && !args.isObject()) {
       throw new RpcArgumentException(display + " takes keyword arguments only: 'args' must be a JSON object, got "
           + args.getNodeType());
@@ -158,6 +227,10 @@ final class EndpointMethod {
       values[i++] = context;
     }
     for (Binding b : bindings) {
+      if (b.server) {
+        values[i++] = server;
+        continue;
+      }
       JsonNode node = args == null ? null : args.get(b.name);
       Object value;
       if (node == null) {

@@ -204,7 +204,8 @@ public final class RpcServer implements AutoCloseable {
       String version = request.hasNonNull("version") ? request.get("version").asText() : null;
       Dispatcher.Selection s = dispatcher.select(method, namespace, version);
       selected = s.method();
-      Object result = s.method().invoke(s.endpoint().instance, context, request.get("args"), core.serializer());
+      Object result = s.method().invoke(s.endpoint().instance, context, request.get("args"), core.serializer(),
+          target.server());
       if (result instanceof CompletionStage<?> stage) {
         EndpointMethod sel = selected;
         stage.whenComplete((r, e) -> finish(method, sel, heartbeat, wantsReply, replyQueue, msgId, r,
