@@ -22,7 +22,9 @@ import io.fjord.rpc.internal.Requests;
 import io.fjord.rpc.internal.TransportCore;
 import io.fjord.rpc.spi.SendOptions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -64,9 +66,11 @@ public final class RpcClient {
   private final Duration callMonitorTimeout;
   private final boolean mandatory;
   private final Map<String, Class<? extends RuntimeException>> allowed;
+  private final List<ClientInterceptor> interceptors;
 
   private RpcClient(Transport transport, Target target, Duration timeout, String versionCap, Integer retry,
-                    Duration callMonitorTimeout, boolean mandatory, Map<String, Class<? extends RuntimeException>> allowed) {
+                    Duration callMonitorTimeout, boolean mandatory, Map<String, Class<? extends RuntimeException>> allowed,
+                    List<ClientInterceptor> interceptors) {
     this.transport = transport;
     this.core = Internal.core(transport);
     this.target = Objects.requireNonNull(target, "target");
@@ -79,6 +83,7 @@ public final class RpcClient {
     this.callMonitorTimeout = callMonitorTimeout;
     this.mandatory = mandatory;
     this.allowed = allowed;
+    this.interceptors = interceptors;
   }
 
   /** A client with default settings. */
@@ -93,7 +98,7 @@ public final class RpcClient {
   /** A view sending to {@code server} (null: any server) and/or to all servers ({@code fanout}). */
   public RpcClient prepare(String server, boolean fanout) {
     return new RpcClient(transport, target.withServer(server).withFanout(fanout), timeout, versionCap, retry,
-        callMonitorTimeout, mandatory, allowed);
+        callMonitorTimeout, mandatory, allowed, interceptors);
   }
 
   /** A view with {@code options} overriding this client's target and settings. */
@@ -122,7 +127,7 @@ public final class RpcClient {
         options.versionCap() != null ? options.versionCap() : versionCap,
         options.retry() != null ? options.retry() : retry,
         options.callMonitorTimeout() != null ? options.callMonitorTimeout() : callMonitorTimeout,
-        options.mandatory() != null ? options.mandatory() : mandatory, allowed);
+        options.mandatory() != null ? options.mandatory() : mandatory, allowed, interceptors);
   }
 
   /**
@@ -202,13 +207,60 @@ public final class RpcClient {
    * on a Fjord callback thread, never on a driver thread. Invalid arguments (target, version cap,
    * unserializable args) throw at once.
    */
+  @SuppressWarnings("unchecked")
   public <T> CompletableFuture<T> callAsync(RequestContext context, String method, Map<String, ?> args, JavaType type) {
+    if (!interceptors.isEmpty()) {
+      return (CompletableFuture<T>) intercepted(new ClientInvocation(ClientInvocation.Kind.CALL, target, method, args,
+          context, type)).thenApplyAsync(v -> v, core.callbacks());
+    }
     CompletableFuture<JsonNode> reply = startCall(context, method, args);
     return reply.thenApplyAsync(node -> convert(node, method, type), core.callbacks());
   }
 
+  @SuppressWarnings("unchecked")
   private <T> T call(RequestContext context, String method, Map<String, ?> args, JavaType type, boolean sync) {
+    if (!interceptors.isEmpty()) {
+      return (T) await(intercepted(new ClientInvocation(ClientInvocation.Kind.CALL, target, method, args, context,
+          type)));
+    }
     return convert(await(startCall(context, method, args)), method, type);
+  }
+
+  /** Runs the interceptors; the innermost sends. Only used when there are interceptors. */
+  private CompletableFuture<Object> intercepted(ClientInvocation invocation) {
+    return new Chain(0).proceed(invocation);
+  }
+
+  /** The interceptors from {@code index} on, then the send. */
+  private final class Chain implements ClientInterceptor.Chain {
+    private final int index;
+
+    Chain(int index) {
+      this.index = index;
+    }
+
+    @Override
+    public CompletableFuture<Object> proceed(ClientInvocation invocation) {
+      Objects.requireNonNull(invocation, "invocation");
+      if (index == interceptors.size()) {
+        return send(invocation);
+      }
+      ClientInterceptor interceptor = interceptors.get(index);
+      CompletableFuture<Object> result = interceptor.intercept(invocation, new Chain(index + 1));
+      if (result == null) {
+        throw new NullPointerException("ClientInterceptor " + interceptor + " returned null for " + invocation);
+      }
+      return result;
+    }
+
+    private CompletableFuture<Object> send(ClientInvocation inv) {
+      // completions hop to a callback thread: interceptors' continuations never run on a driver thread
+      if (inv.kind() == ClientInvocation.Kind.CALL) {
+        return startCall(inv.context(), inv.method(), inv.args())
+            .thenApplyAsync(node -> convert(node, inv.method(), inv.resultType()), core.callbacks());
+      }
+      return startCast(inv.context(), inv.method(), inv.args()).thenApplyAsync(v -> null, core.callbacks());
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -249,6 +301,10 @@ public final class RpcClient {
 
   /** Casts {@code method} and returns once the broker has the message (or throws within the timeout). */
   public void cast(RequestContext context, String method, Map<String, ?> args) {
+    if (!interceptors.isEmpty()) {
+      await(intercepted(new ClientInvocation(ClientInvocation.Kind.CAST, target, method, args, context, null)));
+      return;
+    }
     await(startCast(context, method, args));
   }
 
@@ -257,6 +313,10 @@ public final class RpcClient {
    * or exceptionally within the client's timeout, on a Fjord callback thread.
    */
   public CompletableFuture<Void> castAsync(RequestContext context, String method, Map<String, ?> args) {
+    if (!interceptors.isEmpty()) {
+      return intercepted(new ClientInvocation(ClientInvocation.Kind.CAST, target, method, args, context, null))
+          .thenApplyAsync(v -> null, core.callbacks());
+    }
     return startCast(context, method, args).thenApplyAsync(v -> v, core.callbacks());
   }
 
@@ -372,6 +432,7 @@ public final class RpcClient {
     private Duration callMonitorTimeout;
     private boolean mandatory;
     private final Map<String, Class<? extends RuntimeException>> allowed = new LinkedHashMap<>();
+    private final List<ClientInterceptor> interceptors = new ArrayList<>();
 
     private Builder(Transport transport, Target target) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -431,9 +492,18 @@ public final class RpcClient {
       return this;
     }
 
+    /**
+     * Adds an interceptor around every call and cast of the client and its {@link RpcClient#prepare}
+     * views; interceptors run in the order added, the first outermost.
+     */
+    public Builder interceptor(ClientInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
     public RpcClient build() {
       return new RpcClient(transport, target, timeout, versionCap, retry, callMonitorTimeout, mandatory,
-          Collections.unmodifiableMap(new LinkedHashMap<>(allowed)));
+          Collections.unmodifiableMap(new LinkedHashMap<>(allowed)), List.copyOf(interceptors));
     }
   }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Matches replies on a transport's reply queue to pending calls by {@code _msg_id} and enforces
@@ -31,6 +32,9 @@ public final class ReplyWaiter implements ReplyHandler {
   /** How often pending calls are checked for timeouts: calls end at most this much after their deadline. */
   static final long SWEEP_MILLIS = 25;
 
+  /** The MDC key of log lines about one call: its {@code _msg_id} here (the server logs the same key). */
+  static final String MDC_REQUEST_ID = "request_id";
+
   public ReplyWaiter(ScheduledExecutorService timer) {
     this.timer = timer;
     // one periodic sweep instead of a timer task per call: no scheduling (and no timer-thread wake-up)
@@ -43,7 +47,9 @@ public final class ReplyWaiter implements ReplyHandler {
       try {
         p.check();
       } catch (RuntimeException e) {
-        log.error("Checking the timeout of {} failed", p.describe(), e);
+        try (MDC.MDCCloseable ignored = MDC.putCloseable(MDC_REQUEST_ID, p.msgId)) {
+          log.error("Checking the timeout of {} failed", p.describe(), e);
+        }
       }
     }
   }
@@ -126,7 +132,12 @@ public final class ReplyWaiter implements ReplyHandler {
     String msgId = idNode == null || idNode.isNull() ? null : idNode.asText();
     Pending p = msgId == null ? null : pending.get(msgId);
     if (p == null) {
-      log.debug("No calling threads waiting for msg_id {} (late reply after a timeout, or not ours); dropped", msgId);
+      if (log.isDebugEnabled()) {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable(MDC_REQUEST_ID, String.valueOf(msgId))) {
+          log.debug("No calling threads waiting for msg_id {} (late reply after a timeout, or not ours); dropped",
+              msgId);
+        }
+      }
       return;
     }
     JsonNode failure = reply.get("failure");

@@ -29,6 +29,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Serves RPC requests for one {@link Target} (topic and server) by dispatching them to endpoint
@@ -60,6 +61,14 @@ public final class RpcServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
   private static final int DUPLICATE_WINDOW = 16;
 
+  /**
+   * The SLF4J MDC key holding the id of the request being processed, on the server's threads while a
+   * request is dispatched (interceptors, endpoint, Fjord's own log lines): the context's
+   * {@code request_id}, else the message's {@code _msg_id} (a call) or {@code _unique_id} (a cast).
+   * Add {@code %X{request_id}} to a log pattern to see it.
+   */
+  public static final String MDC_REQUEST_ID = "request_id";
+
   /** Reply queue names a server answers to by default: oslo's and Fjord's {@code reply_<hex>}. */
   public static final java.util.regex.Pattern DEFAULT_REPLY_QUEUE_PATTERN = java.util.regex.Pattern.compile("reply_.+");
 
@@ -73,8 +82,10 @@ public final class RpcServer implements AutoCloseable {
   private final java.util.regex.Pattern replyQueuePattern;
   private final RecentIds recentIds = new RecentIds(DUPLICATE_WINDOW);
   private final ConsumerLifecycle lifecycle;
+  private final List<ServerInterceptor> interceptors;
 
   private RpcServer(Builder b) {
+    this.interceptors = List.copyOf(b.interceptors);
     this.core = Internal.core(b.transport);
     this.target = b.target;
     List<Endpoint> endpoints = new ArrayList<>();
@@ -172,7 +183,39 @@ public final class RpcServer implements AutoCloseable {
       return;
     }
     message.ack();
+    String previousId = MDC.get(MDC_REQUEST_ID);
+    restoreMdc(requestId(request));
+    try {
+      process(request);
+    } finally {
+      restoreMdc(previousId);
+    }
+  }
 
+  /**
+   * The id logged with a request: its context's {@code request_id} (oslo.context's {@code req-...}),
+   * else its {@code _msg_id} (a call), else its {@code _unique_id}.
+   */
+  static String requestId(JsonNode request) {
+    for (String field : new String[] {"_context_request_id", "_msg_id", "_unique_id"}) {
+      JsonNode n = request.get(field);
+      if (n != null && n.isTextual() && !n.textValue().isEmpty()) {
+        return n.textValue();
+      }
+    }
+    return null;
+  }
+
+  /** Sets the MDC request id to {@code previous}, removing it for null. */
+  private static void restoreMdc(String previous) {
+    if (previous == null) {
+      MDC.remove(MDC_REQUEST_ID);
+    } else {
+      MDC.put(MDC_REQUEST_ID, previous);
+    }
+  }
+
+  private void process(ObjectNode request) {
     JsonNode msgId = request.remove("_msg_id");
     JsonNode replyNode = request.remove("_reply_q");
     JsonNode clientTimeout = request.remove("_timeout");
@@ -202,14 +245,33 @@ public final class RpcServer implements AutoCloseable {
       }
       String namespace = request.hasNonNull("namespace") ? request.get("namespace").asText() : null;
       String version = request.hasNonNull("version") ? request.get("version").asText() : null;
-      Dispatcher.Selection s = dispatcher.select(method, namespace, version);
-      selected = s.method();
-      Object result = s.method().invoke(s.endpoint().instance, context, request.get("args"), core.serializer(),
-          target.server());
+      Object result;
+      if (interceptors.isEmpty()) {
+        Dispatcher.Selection s = dispatcher.select(method, namespace, version);
+        selected = s.method();
+        result = s.method().invoke(s.endpoint().instance, context, request.get("args"), core.serializer(),
+            target.server());
+      } else {
+        EndpointMethod[] chosen = new EndpointMethod[1];
+        try {
+          result = new Chain(0, chosen).proceed(new ServerInvocation(target, method, namespace, version,
+              request.get("args"), context, wantsReply));
+        } finally {
+          selected = chosen[0];
+        }
+      }
       if (result instanceof CompletionStage<?> stage) {
         EndpointMethod sel = selected;
-        stage.whenComplete((r, e) -> finish(method, sel, heartbeat, wantsReply, replyQueue, msgId, r,
-            e == null ? null : unwrapCompletion(e)));
+        String id = MDC.get(MDC_REQUEST_ID);
+        stage.whenComplete((r, e) -> {
+          String previous = MDC.get(MDC_REQUEST_ID);
+          restoreMdc(id);
+          try {
+            finish(method, sel, heartbeat, wantsReply, replyQueue, msgId, r, e == null ? null : unwrapCompletion(e));
+          } finally {
+            restoreMdc(previous);
+          }
+        });
         return;
       }
       finish(method, selected, heartbeat, wantsReply, replyQueue, msgId, result, null);
@@ -218,6 +280,38 @@ public final class RpcServer implements AutoCloseable {
         throw (VirtualMachineError) t;
       }
       finish(method, selected, heartbeat, wantsReply, replyQueue, msgId, null, t);
+    }
+  }
+
+  /** The interceptors from {@code index} on, then endpoint selection and the endpoint. */
+  private final class Chain implements ServerInterceptor.Chain {
+    private final int index;
+    private final EndpointMethod[] chosen;
+
+    Chain(int index, EndpointMethod[] chosen) {
+      this.index = index;
+      this.chosen = chosen;
+    }
+
+    @Override
+    public Object proceed(ServerInvocation invocation) throws Exception {
+      Objects.requireNonNull(invocation, "invocation");
+      if (index < interceptors.size()) {
+        return interceptors.get(index).intercept(invocation, new Chain(index + 1, chosen));
+      }
+      if (invocation.method() == null) {
+        throw new RpcArgumentException("Request to " + target + " has no 'method'");
+      }
+      Dispatcher.Selection s = dispatcher.select(invocation.method(), invocation.namespace(), invocation.version());
+      chosen[0] = s.method();
+      try {
+        return s.method().invoke(s.endpoint().instance, invocation.context(), invocation.args(), core.serializer(),
+            target.server());
+      } catch (Exception | Error e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new java.lang.reflect.UndeclaredThrowableException(t);
+      }
     }
   }
 
@@ -354,6 +448,7 @@ public final class RpcServer implements AutoCloseable {
     private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private boolean enablePing;
     private java.util.regex.Pattern replyQueuePattern = DEFAULT_REPLY_QUEUE_PATTERN;
+    private final List<ServerInterceptor> interceptors = new ArrayList<>();
 
     private Builder(Transport transport, Target target) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -419,6 +514,15 @@ public final class RpcServer implements AutoCloseable {
      */
     public Builder replyQueuePattern(java.util.regex.Pattern pattern) {
       this.replyQueuePattern = Objects.requireNonNull(pattern, "pattern");
+      return this;
+    }
+
+    /**
+     * Adds an interceptor around the dispatch of every request; interceptors run in the order added,
+     * the first outermost.
+     */
+    public Builder interceptor(ServerInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
       return this;
     }
 
