@@ -33,6 +33,8 @@ final class CallCommand implements Callable<Integer> {
   private TargetOptions target;
   @Mixin
   private Common common;
+  @Mixin
+  private InvocationOptions invocation;
 
   @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class, order = 10,
       description = "How long to wait for the reply, e.g. 5s, 500ms, 2m (default: 60s)")
@@ -43,24 +45,14 @@ final class CallCommand implements Callable<Integer> {
           + "for this long (at least 2s)")
   private Duration callMonitorTimeout;
 
-  @Option(names = "--args", paramLabel = "JSON", order = 12, description = "Keyword arguments as a JSON object")
-  private String args;
 
-  @Option(names = "--context", paramLabel = "JSON", order = 13,
-      description = "Request context as a JSON object (a request_id is added unless given)")
-  private String context;
 
-  @Parameters(index = "0", paramLabel = "METHOD", description = "Method name")
-  private String method;
 
-  @Parameters(index = "1..*", paramLabel = "KEY=VALUE",
-      description = "Keyword arguments; a value is JSON when it parses as JSON (3, true, \"text\", [1], {}), else a string")
-  private List<String> pairs = new ArrayList<>();
 
   @Override
   public Integer call() {
-    var arguments = Json.arguments(spec.commandLine(), args, pairs);
-    var ctx = Json.context(spec.commandLine(), context);
+    var arguments = invocation.arguments();
+    var ctx = invocation.context();
     var to = target.target();
     RpcClient.Builder builder;
     try (Transport transport = common.open(root, null)) {
@@ -72,7 +64,7 @@ final class CallCommand implements Callable<Integer> {
           throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--call-monitor-timeout: " + e.getMessage());
         }
       }
-      JsonNode result = builder.build().call(ctx, method, arguments, JsonNode.class);
+      JsonNode result = builder.build().call(ctx, invocation.method, arguments, JsonNode.class);
       spec.commandLine().getOut().println(Json.write(result));
       spec.commandLine().getOut().flush();
       return FjordCli.OK;

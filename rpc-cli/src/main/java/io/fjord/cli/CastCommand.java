@@ -31,6 +31,8 @@ final class CastCommand implements Callable<Integer> {
   private TargetOptions target;
   @Mixin
   private Common common;
+  @Mixin
+  private InvocationOptions invocation;
 
   @Option(names = "--fanout", order = 9, description = "Send to every server of the topic")
   private boolean fanout;
@@ -39,28 +41,18 @@ final class CastCommand implements Callable<Integer> {
       description = "How long to wait for the broker to take the message (default: 60s)")
   private Duration timeout = RpcClient.DEFAULT_TIMEOUT;
 
-  @Option(names = "--args", paramLabel = "JSON", order = 12, description = "Keyword arguments as a JSON object")
-  private String args;
 
-  @Option(names = "--context", paramLabel = "JSON", order = 13,
-      description = "Request context as a JSON object (a request_id is added unless given)")
-  private String context;
 
-  @Parameters(index = "0", paramLabel = "METHOD", description = "Method name")
-  private String method;
 
-  @Parameters(index = "1..*", paramLabel = "KEY=VALUE",
-      description = "Keyword arguments; a value is JSON when it parses as JSON (3, true, \"text\", [1], {}), else a string")
-  private List<String> pairs = new ArrayList<>();
 
   @Override
   public Integer call() {
-    var arguments = Json.arguments(spec.commandLine(), args, pairs);
-    var ctx = Json.context(spec.commandLine(), context);
+    var arguments = invocation.arguments();
+    var ctx = invocation.context();
     Target to = target.target().withFanout(fanout);
     try (Transport transport = common.open(root, null)) {
-      RpcClient.builder(transport, to).timeout(timeout).build().cast(ctx, method, arguments);
-      spec.commandLine().getOut().println("cast '" + method + "' to " + to + " accepted by the broker");
+      RpcClient.builder(transport, to).timeout(timeout).build().cast(ctx, invocation.method, arguments);
+      spec.commandLine().getOut().println("cast '" + invocation.method + "' to " + to + " accepted by the broker");
       spec.commandLine().getOut().flush();
       return FjordCli.OK;
     }
