@@ -69,6 +69,7 @@ public final class NotificationListener implements AutoCloseable {
   private final int batchSize;
   private final Duration batchTimeout;
   private final ConsumerLifecycle lifecycle;
+  private final NotificationObserver observer;
   private final RecentIds recentIds = new RecentIds(DUPLICATE_WINDOW);
   private final Map<String, Integer> redeliveries = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
@@ -93,6 +94,7 @@ public final class NotificationListener implements AutoCloseable {
       eps.add(NotificationEndpoint.of(b.endpoints.get(i), b.filters.get(i), batchSize > 0, core.serializer()));
     }
     this.endpoints = List.copyOf(eps);
+    this.observer = b.observer;
     this.lifecycle = new ConsumerLifecycle("NotificationListener on " + targets, core, this, b.executor,
         "fjord-notify");
   }
@@ -223,10 +225,12 @@ public final class NotificationListener implements AutoCloseable {
   private void settle(IncomingMessage message, Pending p, boolean requeue) {
     try {
       String key = p == null ? null : p.key;
+      ReceivedNotification n = p == null ? null : p.notification;
       if (!requeue) {
         forget(key);
         remember(p);
         message.ack();
+        observer.settled(n, NotificationObserver.Outcome.HANDLED);
         return;
       }
       if (!allowRequeue) {
@@ -234,6 +238,7 @@ public final class NotificationListener implements AutoCloseable {
             p == null ? "?" : p.notification.eventType());
         forget(key);
         message.ack();
+        observer.settled(n, NotificationObserver.Outcome.DROPPED);
         return;
       }
       int count;
@@ -242,6 +247,7 @@ public final class NotificationListener implements AutoCloseable {
       }
       if (count <= maxRedeliveries) {
         message.reject(true);
+        observer.settled(n, NotificationObserver.Outcome.REQUEUED);
         return;
       }
       forget(key);
@@ -265,6 +271,7 @@ public final class NotificationListener implements AutoCloseable {
     if (deadLetterTopic == null) {
       log.error("Dropping {} after {} redeliveries (no dead-letter topic configured)", what, maxRedeliveries);
       message.ack();
+      observer.settled(p == null ? null : p.notification, NotificationObserver.Outcome.DROPPED);
       return;
     }
     String priority = p == null ? Priority.ERROR.routingName() : p.notification.priority().routingName();
@@ -274,6 +281,7 @@ public final class NotificationListener implements AutoCloseable {
           new SendOptions(null, false, null, deadline)).get(10, TimeUnit.SECONDS);
       log.error("Moved {} to dead-letter topic {} after {} redeliveries", what, deadLetterTopic, maxRedeliveries);
       message.ack();
+      observer.settled(p == null ? null : p.notification, NotificationObserver.Outcome.DEAD_LETTERED);
     } catch (Exception e) {
       log.error("Could not move {} to dead-letter topic {}: {}; requeueing it", what, deadLetterTopic, e.toString());
       message.reject(true);
@@ -385,6 +393,7 @@ public final class NotificationListener implements AutoCloseable {
     private int batchSize;
     private Duration batchTimeout;
     private Executor executor;
+    private NotificationObserver observer = NotificationObserver.NONE;
 
     private Builder(Transport transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -459,6 +468,12 @@ public final class NotificationListener implements AutoCloseable {
     /** Runs endpoints on {@code executor} (not shut down by the listener). Default: 64 named daemon threads. */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Tells {@code observer} what became of every notification (for metrics). */
+    public Builder observer(NotificationObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
       return this;
     }
 
