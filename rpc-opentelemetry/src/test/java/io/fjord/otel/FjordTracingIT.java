@@ -6,7 +6,8 @@ import io.fjord.rpc.RequestContext;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
 import io.fjord.rpc.client.RpcClient;
-import io.fjord.rpc.server.RpcServer;
+import io.fjord.testkit.FjordKit;
+import io.fjord.testkit.FjordTest;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -17,24 +18,24 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** One trace across a call and the nested call its endpoint makes, carried in the request context. */
-class FjordTracingTest {
+/**
+ * One trace across a call and the nested call its endpoint makes, carried in the request context; on
+ * the test broker (the project's test kit), else memory://.
+ */
+@FjordTest(allowMemory = true)
+class FjordTracingIT {
   private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
   private final OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
       .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
       .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
       .build();
   private final FjordTracing tracing = FjordTracing.create(otel);
-  private final Transport transport = Transport.open("memory://");
-
   @AfterEach
   void close() {
-    transport.close();
     otel.close();
   }
 
@@ -62,16 +63,16 @@ class FjordTracingTest {
   }
 
   @Test
-  void aCallAndItsNestedCallShareOneTrace() {
-    String id = UUID.randomUUID().toString().substring(0, 8);
+  void aCallAndItsNestedCallShareOneTrace(FjordKit kit) {
+    String innerTopic = kit.topic("inner");
+    String outerTopic = kit.topic("outer");
+    Transport transport = kit.transport();
     Inner innerEndpoint = new Inner();
-    RpcServer.builder(transport, Target.topic("inner_" + id).withServer("s")).endpoint(innerEndpoint)
-        .interceptor(tracing.serverInterceptor()).build().start();
-    RpcClient innerClient = RpcClient.builder(transport, Target.topic("inner_" + id))
+    kit.startServer(innerTopic, "s", tracing.serverInterceptor(), innerEndpoint);
+    RpcClient innerClient = RpcClient.builder(transport, Target.topic(innerTopic))
         .interceptor(tracing.clientInterceptor()).build();
-    RpcServer.builder(transport, Target.topic("outer_" + id).withServer("s")).endpoint(new Outer(innerClient))
-        .interceptor(tracing.serverInterceptor()).build().start();
-    RpcClient client = RpcClient.builder(transport, Target.topic("outer_" + id))
+    kit.startServer(outerTopic, "s", tracing.serverInterceptor(), new Outer(innerClient));
+    RpcClient client = RpcClient.builder(transport, Target.topic(outerTopic))
         .interceptor(tracing.clientInterceptor()).build();
 
     assertThat(client.call(RequestContext.builder().requestId("req-1").build(), "outer", Map.of(), String.class))
@@ -79,10 +80,10 @@ class FjordTracingTest {
 
     List<SpanData> spans = exporter.getFinishedSpanItems();
     assertThat(spans).hasSize(4);
-    SpanData clientOuter = span(spans, "outer_" + id + "/outer", SpanKind.CLIENT);
-    SpanData serverOuter = span(spans, "outer_" + id + "/outer", SpanKind.SERVER);
-    SpanData clientInner = span(spans, "inner_" + id + "/inner", SpanKind.CLIENT);
-    SpanData serverInner = span(spans, "inner_" + id + "/inner", SpanKind.SERVER);
+    SpanData clientOuter = span(spans, outerTopic + "/outer", SpanKind.CLIENT);
+    SpanData serverOuter = span(spans, outerTopic + "/outer", SpanKind.SERVER);
+    SpanData clientInner = span(spans, innerTopic + "/inner", SpanKind.CLIENT);
+    SpanData serverInner = span(spans, innerTopic + "/inner", SpanKind.SERVER);
     assertThat(spans).extracting(SpanData::getTraceId).containsOnly(clientOuter.getTraceId());
     assertThat(serverOuter.getParentSpanId()).isEqualTo(clientOuter.getSpanId());
     assertThat(clientInner.getParentSpanId()).isEqualTo(serverOuter.getSpanId());
@@ -94,15 +95,14 @@ class FjordTracingTest {
   }
 
   @Test
-  void aRemoteErrorMarksTheClientSpanAsFailed() {
-    String id = UUID.randomUUID().toString().substring(0, 8);
-    RpcServer.builder(transport, Target.topic("err_" + id).withServer("s")).endpoint(new Inner())
-        .interceptor(tracing.serverInterceptor()).build().start();
-    RpcClient client = RpcClient.builder(transport, Target.topic("err_" + id))
+  void aRemoteErrorMarksTheClientSpanAsFailed(FjordKit kit) {
+    String topic = kit.topic("err");
+    kit.startServer(topic, "s", tracing.serverInterceptor(), new Inner());
+    RpcClient client = RpcClient.builder(kit.transport(), Target.topic(topic))
         .interceptor(tracing.clientInterceptor()).build();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.call(null, "missing", Map.of(), String.class))
         .isInstanceOf(io.fjord.rpc.NoSuchRpcMethodException.class);
-    SpanData span = span(exporter.getFinishedSpanItems(), "err_" + id + "/missing", SpanKind.CLIENT);
+    SpanData span = span(exporter.getFinishedSpanItems(), topic + "/missing", SpanKind.CLIENT);
     assertThat(span.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
   }
 
