@@ -62,8 +62,10 @@ final class FjordSide implements AutoCloseable {
     client = RpcClient.builder(clientTransport, Target.topic(topic)).timeout(Duration.ofSeconds(60)).build();
     notifier = Notifier.builder(clientTransport).publisherId("bench").topics(topic + "_n")
         .failurePolicy(Notifier.FailurePolicy.THROW).build();
-    listener = NotificationListener.builder(serverTransport).target(Target.topic(topic + "_n")).pool(topic + "_pool")
-        .endpoint(counter).build();
+    // no pool: the listener consumes <topic>.info, the queue the notifier declares, so every
+    // notification goes to one queue (a pool would add a second queue the notifier's fills unread)
+    listener = NotificationListener.builder(serverTransport).target(Target.topic(topic + "_n")).endpoint(counter)
+        .build();
     listener.start();
   }
 
@@ -94,7 +96,7 @@ final class FjordSide implements AutoCloseable {
     clientTransport.close();
     serverTransport.close();
     // the notifier's <topic>.info queue is left by design (oslo); delete it
-    RawBaseline.deleteQueues(serverTransportUrl, topic + "_n.info", topic + "_pool", topic, topic + ".bench");
+    RawBaseline.deleteQueues(serverTransportUrl, topic + "_n.info", topic, topic + ".bench");
   }
 
   private String serverTransportUrl;

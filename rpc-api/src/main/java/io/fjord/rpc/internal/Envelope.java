@@ -19,25 +19,9 @@ public final class Envelope {
   /** Wraps {@code message} in the 2.0 envelope, byte-compatible with oslo. */
   public static byte[] wrap(ObjectNode message) {
     // the inner JSON is pure printable ASCII (ensure_ascii escaped the rest), so quoting it as a JSON
-    // string only escapes '"' and '\\': done byte by byte instead of a second serialization
-    byte[] inner = WireJson.writeBytes(message);
-    int quotes = 0;
-    for (byte b : inner) {
-      if (b == '"' || b == '\\') {
-        quotes++;
-      }
-    }
-    byte[] out = new byte[PREFIX.length + inner.length + quotes + SUFFIX.length];
-    System.arraycopy(PREFIX, 0, out, 0, PREFIX.length);
-    int i = PREFIX.length;
-    for (byte b : inner) {
-      if (b == '"' || b == '\\') {
-        out[i++] = '\\';
-      }
-      out[i++] = b;
-    }
-    System.arraycopy(SUFFIX, 0, out, i, SUFFIX.length);
-    return out;
+    // string only escapes '"' and '\\': done byte by byte from the serializer's buffer instead of a
+    // second serialization
+    return WireJson.writeQuoted(message, PREFIX, SUFFIX);
   }
 
   private static final byte[] PREFIX = ("{\"" + VERSION_KEY + "\": \"" + VERSION + "\", \"" + MESSAGE_KEY + "\": \"")
@@ -56,6 +40,10 @@ public final class Envelope {
    *     version other than 2.0, or an {@code oslo.message} that is not a JSON string holding an object
    */
   public static ObjectNode unwrap(byte[] body) {
+    ObjectNode fast = unwrapExact(body);
+    if (fast != null) {
+      return fast;
+    }
     JsonNode node = WireJson.read(body);
     if (!(node instanceof ObjectNode obj)) {
       throw new IllegalArgumentException("message is not a JSON object but " + node.getNodeType());
@@ -76,6 +64,43 @@ public final class Envelope {
       return m;
     }
     return obj;
+  }
+
+  /**
+   * The fast path of {@link #unwrap}: a body exactly as oslo (and Fjord) write it (the envelope's
+   * two keys in oslo's order and spacing, the inner JSON quoted with no escape but a backslash before
+   * each quote and backslash) is unquoted byte by byte and parsed once, instead of parsing a string
+   * and then the JSON inside it. Null for anything else (other escapes, key order
+   * or keys, malformed inner JSON), which the general path handles and reports.
+   */
+  static ObjectNode unwrapExact(byte[] body) {
+    int end = body.length - SUFFIX.length;
+    if (end < PREFIX.length || !java.util.Arrays.equals(body, 0, PREFIX.length, PREFIX, 0, PREFIX.length)
+        || body[end] != '"' || body[end + 1] != '}') {
+      return null;
+    }
+    byte[] inner = new byte[end - PREFIX.length];
+    int n = 0;
+    for (int i = PREFIX.length; i < end; i++) {
+      byte b = body[i];
+      if (b == '\\') {
+        if (++i == end) {
+          return null;
+        }
+        b = body[i];
+        if (b != '"' && b != '\\') {
+          return null;
+        }
+      } else if (b == '"' || (b >= 0 && b < 0x20)) {
+        return null;
+      }
+      inner[n++] = b;
+    }
+    try {
+      return WireJson.MAPPER.readTree(inner, 0, n) instanceof ObjectNode m ? m : null;
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   /** The addressing fields of a request, read without building its arguments. */

@@ -142,22 +142,127 @@ public final class WireJson {
     return out.toString();
   }
 
-  /** {@link #write} as bytes: pure printable ASCII, as every other char is escaped. */
-  public static byte[] writeBytes(JsonNode node) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
-    try (JsonGenerator g = FAST.createGenerator(out)) {
+  /** A growable byte buffer, one per thread, that the serializer writes into and that is reused. */
+  private static final class Buffer extends java.io.OutputStream {
+    private static final int KEEP = 64 * 1024;
+    byte[] bytes = new byte[1024];
+    int count;
+    boolean inUse;
+
+    @Override
+    public void write(int b) {
+      ensure(1);
+      bytes[count++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      ensure(len);
+      System.arraycopy(b, off, bytes, count, len);
+      count += len;
+    }
+
+    private void ensure(int more) {
+      if (count + more > bytes.length) {
+        bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, count + more));
+      }
+    }
+
+    /** Empties the buffer, letting go of an unusually large array. */
+    void reset() {
+      count = 0;
+      inUse = false;
+      if (bytes.length > KEEP) {
+        bytes = new byte[1024];
+      }
+    }
+  }
+
+  private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
+
+  /** This thread's buffer, or a new one when it is busy (a serializer that serializes a wire tree itself). */
+  private static Buffer buffer() {
+    Buffer b = BUFFERS.get();
+    if (b.inUse) {
+      b = new Buffer();
+    }
+    b.inUse = true;
+    return b;
+  }
+
+  /** Serializes {@code node} with the fast factory into this thread's buffer; false when a DEL char went out raw. */
+  private static boolean serialize(JsonNode node, Buffer buffer) {
+    buffer.count = 0;
+    try (JsonGenerator g = FAST.createGenerator(buffer)) {
       g.setPrettyPrinter(PRINTER);
       MAPPER.writeTree(g, node);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    byte[] bytes = out.toByteArray();
-    for (byte b : bytes) {
-      if (b == 0x7f) {
-        return write(node).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] b = buffer.bytes;
+    for (int i = 0, n = buffer.count; i < n; i++) {
+      if (b[i] == 0x7f) {
+        return false;
       }
     }
-    return bytes;
+    return true;
+  }
+
+  /** {@link #write} as bytes: pure printable ASCII, as every other char is escaped. */
+  public static byte[] writeBytes(JsonNode node) {
+    Buffer buffer = buffer();
+    try {
+      return serialize(node, buffer) ? java.util.Arrays.copyOf(buffer.bytes, buffer.count)
+          : write(node).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    } finally {
+      buffer.reset();
+    }
+  }
+
+  /**
+   * {@code prefix}, {@link #writeBytes} of {@code node} quoted as the content of a JSON string (a
+   * backslash before every quote and backslash, the only characters of printable ASCII JSON that need
+   * one), then {@code suffix}: oslo's envelope in one pass over the serializer's buffer.
+   */
+  static byte[] writeQuoted(JsonNode node, byte[] prefix, byte[] suffix) {
+    Buffer buffer = buffer();
+    try {
+      byte[] in;
+      int n;
+      if (serialize(node, buffer)) {
+        in = buffer.bytes;
+        n = buffer.count;
+      } else {
+        in = write(node).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        n = in.length;
+      }
+      int quotes = 0;
+      for (int i = 0; i < n; i++) {
+        byte b = in[i];
+        if (b == '"' || b == '\\') {
+          quotes++;
+        }
+      }
+      byte[] out = new byte[prefix.length + n + quotes + suffix.length];
+      System.arraycopy(prefix, 0, out, 0, prefix.length);
+      int o = prefix.length;
+      if (quotes == 0) {
+        System.arraycopy(in, 0, out, o, n);
+        o += n;
+      } else {
+        for (int i = 0; i < n; i++) {
+          byte b = in[i];
+          if (b == '"' || b == '\\') {
+            out[o++] = '\\';
+          }
+          out[o++] = b;
+        }
+      }
+      System.arraycopy(suffix, 0, out, o, suffix.length);
+      return out;
+    } finally {
+      buffer.reset();
+    }
   }
 
   /** Parses JSON text; throws {@link IllegalArgumentException} with the parser's reason. */

@@ -251,6 +251,53 @@ class WireFormatTest {
     assertThat(m.get("method").textValue()).isEqualTo("m");
   }
 
+  /** Whatever path a body takes, the message is what the general two-step parse reads. */
+  private static void assertUnwrapsAsGeneralPath(byte[] body) {
+    JsonNode outer = WireJson.read(body);
+    JsonNode expected = WireJson.read(outer.get(Envelope.MESSAGE_KEY).textValue());
+    assertThat(Envelope.unwrap(body)).isEqualTo(expected);
+  }
+
+  @Test
+  void exactEnvelopesTakeTheSinglePassPathAndReadTheSameMessage() {
+    ObjectNode m = WireJson.object();
+    m.put("method", "echo");
+    m.put("quote", "say \"hi\" \\ back\\slash \n \u00e9 \u4e2d \u007f end");
+    m.putArray("list").add(1).add(2.5).add(Double.NaN).addNull().add(true);
+    m.putObject("nested").putObject("deeper").put("k\"ey", "v");
+    byte[] body = Envelope.wrap(m);
+
+    assertThat(Envelope.unwrapExact(body)).isEqualTo(m);
+    assertThat(Envelope.unwrap(body)).isEqualTo(m);
+    assertUnwrapsAsGeneralPath(body);
+  }
+
+  @Test
+  void envelopesNotExactlyAsOsloWritesThemTakeTheGeneralPath() {
+    String inner = "{\\\"v\\\": \\\"a\\\\nb\\\"}"; // {"v": "a\nb"} quoted once more
+    List<String> bodies = List.of(
+        // an escape other than \" and \\ in the outer string: \/ and \u0041
+        "{\"oslo.version\": \"2.0\", \"oslo.message\": \"{\\\"v\\\": \\\"\\/\\u0041\\\"}\"}",
+        // keys in the other order, and an extra key
+        "{\"oslo.message\": \"" + inner + "\", \"oslo.version\": \"2.0\"}",
+        "{\"oslo.version\": \"2.0\", \"oslo.message\": \"" + inner + "\", \"x\": \"y\"}",
+        // the exact prefix and suffix, with a new line escaped in the outer string
+        "{\"oslo.version\": \"2.0\", \"oslo.message\": \"{\\\"v\\\":\\n1}\"}");
+    for (String b : bodies) {
+      assertThat(Envelope.unwrapExact(utf8(b))).as(b).isNull();
+      assertUnwrapsAsGeneralPath(utf8(b));
+    }
+  }
+
+  @Test
+  void malformedInnerJsonInAnExactEnvelopeIsReportedByTheGeneralPath() {
+    byte[] body = utf8("{\"oslo.version\": \"2.0\", \"oslo.message\": \"{\\\"v\\\": }\"}");
+
+    assertThat(Envelope.unwrapExact(body)).isNull();
+    assertThatThrownBy(() -> Envelope.unwrap(body)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("not JSON");
+  }
+
   @Test
   void unwrapAcceptsRawUtf8AndAnyWhitespace() {
     ObjectNode m = Envelope.unwrap(utf8("{\"oslo.message\":\"{\\\"v\\\":\\\"h\u00e9llo\\\"}\",\"oslo.version\":\"2.0\"}"));
