@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Fjord against the raw amqp-client limit, in one JVM run on one broker, alternating Fjord and raw
@@ -20,7 +21,8 @@ import java.util.Locale;
  *
  * Options: {@code --quick} (one short round, 100 B only), {@code --url URL} (default RabbitMQ on
  * localhost), {@code --rounds N}, {@code --seconds S} per measurement, {@code --json FILE}
- * (default {@code target/bench-results.json}).
+ * (default {@code target/bench-results.json}), {@code --threads} (print the CPU per operation of each
+ * group of threads, warm-up included, to see where the time goes).
  */
 public final class Bench {
 
@@ -50,6 +52,7 @@ public final class Bench {
   private final long warmupMillis;
   private final Path json;
   private final String only;
+  private final boolean threads;
   private final PrintStream progress = System.err;
   private int step;
   private int steps;
@@ -61,6 +64,7 @@ public final class Bench {
     Double seconds = null;
     Path j = Path.of("target", "bench-results.json");
     String only = null;
+    boolean threads = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> q = true;
@@ -69,8 +73,9 @@ public final class Bench {
         case "--seconds" -> seconds = Double.parseDouble(args[++i]);
         case "--json" -> j = Path.of(args[++i]);
         case "--only" -> only = args[++i];
+        case "--threads" -> threads = true;
         case "--help", "-h" -> {
-          System.out.println("usage: Bench [--quick] [--url URL] [--rounds N] [--seconds S] [--json FILE] [--only SCENARIO-PREFIX]");
+          System.out.println("usage: Bench [--quick] [--url URL] [--rounds N] [--seconds S] [--json FILE] [--only SCENARIO-PREFIX] [--threads]");
           System.exit(0);
         }
         default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
@@ -83,6 +88,7 @@ public final class Bench {
     this.warmupMillis = q ? 100 : 1000;
     this.json = j;
     this.only = only;
+    this.threads = threads;
   }
 
   public static void main(String[] args) throws Exception {
@@ -137,7 +143,13 @@ public final class Bench {
   private Stats measure(String what, Measurement m) throws Exception {
     step++;
     progress.printf("[%d/%d] %s%n", step, steps, what);
-    return m.run();
+    if (!threads) {
+      return m.run();
+    }
+    Map<String, Long> before = ThreadCpu.byGroup();
+    Stats s = m.run();
+    progress.println("  CPU us per op by thread group: " + ThreadCpu.perOp(before, ThreadCpu.byGroup(), s.operations));
+    return s;
   }
 
   private Measurement fjordMeasurement(String scenario, FjordSide fjord, String payload) {

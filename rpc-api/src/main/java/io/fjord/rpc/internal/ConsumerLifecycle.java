@@ -5,9 +5,7 @@ import io.fjord.rpc.spi.IncomingMessage;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -54,16 +52,12 @@ public final class ConsumerLifecycle {
     }
   }
 
-  /** A pool of 64 daemon threads (oslo's executor_thread_pool_size), idle threads time out. */
+  /**
+   * A pool of up to 64 daemon threads (oslo's executor_thread_pool_size) that keeps a message stream
+   * on as few of them as keep up ({@link HotPool}); idle threads end after 60 s.
+   */
   public static ExecutorService namedPool(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    ThreadPoolExecutor tpe = new ThreadPoolExecutor(64, 64, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    tpe.allowCoreThreadTimeOut(true);
-    return tpe;
+    return new HotPool(prefix, 64, Duration.ofSeconds(60));
   }
 
   public Executor executor() {

@@ -45,17 +45,8 @@ public final class TransportCore {
     this.timer.setRemoveOnCancelPolicy(true);
     this.replies = new ReplyWaiter(timer);
     int id = TIMER_IDS.get();
-    AtomicInteger n = new AtomicInteger();
-    // a small fixed pool: a cached pool hands every completion to a SynchronousQueue and, under a
-    // burst of async completions, starts a thread for many of them
-    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(4, 4, 30,
-        java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, "fjord-callback-" + id + "-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
-    pool.allowCoreThreadTimeOut(true);
-    this.callbacks = pool;
+    // a few threads, the most recently idle woken first: completions stay on one or two warm threads
+    this.callbacks = new HotPool("fjord-callback-" + id, 4, java.time.Duration.ofSeconds(30));
     this.deadlines = new Deadlines(timer);
   }
 
