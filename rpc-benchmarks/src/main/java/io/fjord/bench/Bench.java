@@ -33,7 +33,7 @@ public final class Bench {
     }
   }
 
-  record Row(String scenario, int payload, Side fjord, Side raw) {
+  record Row(String scenario, int payload, int wireBytes, Side fjord, Side raw) {
     double ratio() {
       return fjord.opsPerSecond / raw.opsPerSecond;
     }
@@ -113,6 +113,10 @@ public final class Bench {
     try (FjordSide fjord = new FjordSide(url).withUrl(url); RawBaseline raw = new RawBaseline(url)) {
       for (int payloadSize : payloads) {
         String payload = RawBaseline.payload(payloadSize);
+        WireSizes sizes = WireSizes.measure(url, fjord, payload);
+        raw.sizes(sizes);
+        progress.printf("%d B payload: Fjord's bodies are %s; the raw baseline's are padded to the same sizes%n",
+            payloadSize, sizes);
         for (String scenario : scenarios) {
           List<Side> f = new ArrayList<>();
           List<Side> r = new ArrayList<>();
@@ -120,7 +124,9 @@ public final class Bench {
             f.add(Side.of(measure(scenario + " fjord " + payloadSize + "B", fjordMeasurement(scenario, fjord, payload))));
             r.add(Side.of(measure(scenario + " raw " + payloadSize + "B", rawMeasurement(scenario, raw, payload))));
           }
-          rows.add(new Row(scenario, payloadSize, median(f), median(r)));
+          int wire = scenario.startsWith("call") ? sizes.request() : scenario.startsWith("cast") ? sizes.cast()
+              : sizes.notification();
+          rows.add(new Row(scenario, payloadSize, wire, median(f), median(r)));
         }
       }
       long heapLoaded = heapAfterGc();
@@ -178,7 +184,7 @@ public final class Bench {
         }
       });
       case "cast async w1000", "notify async w1000" -> () -> {
-        try (RawBaseline.Caster caster = raw.new Caster()) {
+        try (RawBaseline.Caster caster = raw.new Caster(scenario.startsWith("notify"))) {
           return Workload.pipelined(1000, warmupMillis, measureMillis, () -> {
             try {
               return caster.cast(payload);
@@ -193,7 +199,7 @@ public final class Bench {
         try {
           return Workload.closedLoop(8, warmupMillis, measureMillis, () -> {
             try {
-              RawBaseline.Caster c = raw.new Caster();
+              RawBaseline.Caster c = raw.new Caster(false);
               synchronized (casters) {
                 casters.add(c);
               }
@@ -233,12 +239,12 @@ public final class Bench {
                      long sustainedCalls) {
     PrintStream out = System.out;
     out.println();
-    out.printf(Locale.ROOT, "%-20s %6s | %10s %10s %6s | %27s | %27s | %9s %9s %6s%n", "scenario", "bytes",
+    out.printf(Locale.ROOT, "%-20s %6s %5s | %10s %10s %6s | %27s | %27s | %9s %9s %6s%n", "scenario", "bytes", "wire",
         "fjord op/s", "raw op/s", "ratio", "fjord p50/p99/p99.9 us", "raw p50/p99/p99.9 us", "fjord cpu", "raw cpu",
         "cpu x");
     for (Row r : rows) {
-      out.printf(Locale.ROOT, "%-20s %6d | %10.0f %10.0f %6.2f | %8.0f %8.0f %9.0f | %8.0f %8.0f %9.0f | %9.1f %9.1f %6.2f%n",
-          r.scenario, r.payload, r.fjord.opsPerSecond, r.raw.opsPerSecond, r.ratio(), r.fjord.p50, r.fjord.p99, r.fjord.p999,
+      out.printf(Locale.ROOT, "%-20s %6d %5d | %10.0f %10.0f %6.2f | %8.0f %8.0f %9.0f | %8.0f %8.0f %9.0f | %9.1f %9.1f %6.2f%n",
+          r.scenario, r.payload, r.wireBytes, r.fjord.opsPerSecond, r.raw.opsPerSecond, r.ratio(), r.fjord.p50, r.fjord.p99, r.fjord.p999,
           r.raw.p50, r.raw.p99, r.raw.p999, r.fjord.cpuPerOp, r.raw.cpuPerOp, r.fjord.cpuPerOp / r.raw.cpuPerOp);
     }
     out.printf(Locale.ROOT, "%nheap after GC: start %.1f MiB, after the table %.1f MiB, end %.1f MiB%n",
@@ -247,7 +253,9 @@ public final class Bench {
       out.printf(Locale.ROOT, "sustained call x64 for 20 s: %.0f calls/s, %d calls, heap after GC %.1f -> %.1f MiB%n",
           sustainedRate, sustainedCalls, heapLoaded / 1048576.0, heapEnd / 1048576.0);
     }
-    out.println("(cpu = client+server CPU of this JVM per operation, in us; both sides run in it; the broker is separate)");
+    out.println("(bytes = payload; wire = body Fjord publishes (request, cast or notification; the raw baseline pads its");
+    out.println(" JSON to the same sizes, replies too); cpu = client+server CPU of this JVM per operation, in us; both");
+    out.println(" sides run in it; the broker is separate)");
   }
 
   private void writeJson(List<Row> rows, long heapStart, long heapLoaded, long heapEnd) throws IOException {
@@ -258,8 +266,8 @@ public final class Bench {
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
       sb.append(String.format(Locale.ROOT,
-          "    {\"scenario\": \"%s\", \"payload\": %d, \"ratio\": %.3f, \"fjord\": %s, \"raw\": %s}%s%n",
-          r.scenario, r.payload, r.ratio(), side(r.fjord), side(r.raw), i + 1 < rows.size() ? "," : ""));
+          "    {\"scenario\": \"%s\", \"payload\": %d, \"wireBytes\": %d, \"ratio\": %.3f, \"fjord\": %s, \"raw\": %s}%s%n",
+          r.scenario, r.payload, r.wireBytes, r.ratio(), side(r.fjord), side(r.raw), i + 1 < rows.size() ? "," : ""));
     }
     sb.append("  ]\n}\n");
     if (json.getParent() != null) {

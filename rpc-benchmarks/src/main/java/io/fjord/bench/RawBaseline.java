@@ -39,7 +39,11 @@ final class RawBaseline implements AutoCloseable {
   private final Channel serverChannel;
   private final Channel replyChannel;
 
-  RawBaseline(String url) throws Exception {
+  /** Body sizes to pad to (0: no padding); set per row from {@link WireSizes}. */
+  private volatile WireSizes sizes = new WireSizes(0, 0, 0, 0);
+
+  /** A plain amqp-client connection to the first host of {@code url}. */
+  static Connection connect(String url, String name) throws Exception {
     TransportUrl u = TransportUrl.parse(url);
     ConnectionFactory f = new ConnectionFactory();
     TransportUrl.Host h = u.hosts().isEmpty() ? new TransportUrl.Host("localhost", 5672, null, null) : u.hosts().get(0);
@@ -48,8 +52,12 @@ final class RawBaseline implements AutoCloseable {
     f.setUsername(h.username() == null ? "guest" : h.username());
     f.setPassword(h.password() == null ? "guest" : h.password());
     f.setVirtualHost(u.virtualHost());
-    serverConnection = f.newConnection("bench-raw-server");
-    clientConnection = f.newConnection("bench-raw-client");
+    return f.newConnection(name);
+  }
+
+  RawBaseline(String url) throws Exception {
+    serverConnection = connect(url, "bench-raw-server");
+    clientConnection = connect(url, "bench-raw-client");
 
     serverChannel = serverConnection.createChannel();
     serverChannel.queueDeclare(queue, false, false, true, null);
@@ -60,7 +68,7 @@ final class RawBaseline implements AutoCloseable {
       @Override
       public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) throws IOException {
         JsonNode request = JSON.readTree(body);
-        byte[] reply = JSON.writeValueAsBytes(Map.of("result", request.get("args")));
+        byte[] reply = padded(Map.of("result", request.get("args")), sizes.reply());
         AMQP.BasicProperties rp = new AMQP.BasicProperties.Builder().correlationId(props.getCorrelationId())
             .contentType("application/json").build();
         synchronized (replies) {
@@ -99,8 +107,24 @@ final class RawBaseline implements AutoCloseable {
     });
   }
 
-  private static byte[] request(String payload) throws IOException {
-    return JSON.writeValueAsBytes(Map.of("method", "echo", "args", Map.of("payload", payload)));
+  void sizes(WireSizes sizes) {
+    this.sizes = sizes;
+  }
+
+  private static byte[] request(String payload, int size) throws IOException {
+    return padded(Map.of("method", "echo", "args", Map.of("payload", payload)), size);
+  }
+
+  /** {@code body} as JSON, with a {@code pad} string that brings it to {@code size} bytes when it is shorter. */
+  private static byte[] padded(Map<String, Object> body, int size) throws IOException {
+    byte[] plain = JSON.writeValueAsBytes(body);
+    int pad = size - plain.length - ",\"pad\":\"\"".length();
+    if (pad <= 0) {
+      return plain;
+    }
+    Map<String, Object> withPad = new java.util.LinkedHashMap<>(body);
+    withPad.put("pad", "p".repeat(pad));
+    return JSON.writeValueAsBytes(withPad);
   }
 
   /** One request; completes with the reply. Publishes on the calling thread's channel. */
@@ -110,7 +134,7 @@ final class RawBaseline implements AutoCloseable {
     pending.put(id, f);
     AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().correlationId(id).replyTo(replyQueue)
         .contentType("application/json").expiration("60000").build();
-    channels.get().basicPublish("", queue, props, request(payload));
+    channels.get().basicPublish("", queue, props, request(payload, sizes.request()));
     return f.thenApply(body -> {
       try {
         JSON.readTree(body);
@@ -128,9 +152,12 @@ final class RawBaseline implements AutoCloseable {
   /** A confirm-mode channel publishing one-way messages with a window of async confirms. */
   final class Caster implements AutoCloseable {
     private final Channel ch;
+    private final int size;
     private final ConcurrentNavigableMap<Long, CompletableFuture<Void>> outstanding = new ConcurrentSkipListMap<>();
 
-    Caster() throws IOException {
+    /** @param notification pad to the notification's size instead of the cast's */
+    Caster(boolean notification) throws IOException {
+      size = notification ? sizes.notification() : sizes.cast();
       ch = clientConnection.createChannel();
       ch.confirmSelect();
       ch.addConfirmListener((tag, multiple) -> settle(tag, multiple), (tag, multiple) -> settle(tag, multiple));
@@ -154,7 +181,7 @@ final class RawBaseline implements AutoCloseable {
       CompletableFuture<Void> f = new CompletableFuture<>();
       outstanding.put(ch.getNextPublishSeqNo(), f);
       ch.basicPublish("", castQueue, new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2)
-          .build(), request(payload));
+          .build(), request(payload, size));
       return f;
     }
 
@@ -184,25 +211,13 @@ final class RawBaseline implements AutoCloseable {
     return "x".repeat(Math.max(1, size - 40));
   }
 
-  static int bodySize(int size) throws IOException {
-    return request(payload(size)).length;
-  }
-
   static String utf8(byte[] b) {
     return new String(b, StandardCharsets.UTF_8);
   }
 
   /** Deletes queues by name through a throwaway connection (benchmark cleanup). */
   static void deleteQueues(String url, String... queues) {
-    TransportUrl u = TransportUrl.parse(url);
-    ConnectionFactory f = new ConnectionFactory();
-    TransportUrl.Host h = u.hosts().isEmpty() ? new TransportUrl.Host("localhost", 5672, null, null) : u.hosts().get(0);
-    f.setHost(h.hostname());
-    f.setPort(h.portOr(5672));
-    f.setUsername(h.username() == null ? "guest" : h.username());
-    f.setPassword(h.password() == null ? "guest" : h.password());
-    f.setVirtualHost(u.virtualHost());
-    try (Connection c = f.newConnection("bench-cleanup"); Channel ch = c.createChannel()) {
+    try (Connection c = connect(url, "bench-cleanup"); Channel ch = c.createChannel()) {
       for (String q : queues) {
         ch.queueDelete(q);
       }

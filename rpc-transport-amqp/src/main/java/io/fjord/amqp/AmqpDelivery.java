@@ -1,29 +1,24 @@
 package io.fjord.amqp;
 
-import com.rabbitmq.client.Channel;
 import io.fjord.rpc.spi.IncomingMessage;
-import java.io.IOException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One delivery on a consumer channel. Acknowledgements may come from any thread; one that fails
- * because the channel is gone is dropped (the broker redelivers the message), and after a recovery
- * amqp-client ignores tags from the old channel.
+ * One delivery on a consumer channel. Acknowledgements may come from any thread and go through the
+ * channel's {@link Acks}, which coalesces them; one that fails because the channel is gone is dropped
+ * (the broker redelivers the message), and after a recovery amqp-client ignores tags from the old
+ * channel.
  */
 final class AmqpDelivery implements IncomingMessage {
-  private static final Logger log = LoggerFactory.getLogger(AmqpDelivery.class);
-
-  private final Channel channel;
-  private final long tag;
+  private final Acks acks;
+  private final Acks.Slot slot;
   private final byte[] body;
   private final boolean redelivered;
   private final String queue;
 
-  /** @param channel null when the consumer acknowledges automatically: ack and reject do nothing */
-  AmqpDelivery(Channel channel, long tag, byte[] body, boolean redelivered, String queue) {
-    this.channel = channel;
-    this.tag = tag;
+  /** @param acks null when the consumer acknowledges automatically: ack and reject do nothing */
+  AmqpDelivery(Acks acks, long tag, byte[] body, boolean redelivered, String queue) {
+    this.acks = acks;
+    this.slot = acks == null ? null : acks.register(tag);
     this.body = body;
     this.redelivered = redelivered;
     this.queue = queue;
@@ -46,26 +41,15 @@ final class AmqpDelivery implements IncomingMessage {
 
   @Override
   public void ack() {
-    if (channel == null) {
-      return;
-    }
-    try {
-      channel.basicAck(tag, false);
-    } catch (IOException | RuntimeException e) {
-      log.debug("Could not ack delivery {} from {} (the channel is gone; the broker will redeliver): {}", tag, queue,
-          AmqpErrors.describe(e));
+    if (acks != null) {
+      acks.ack(slot);
     }
   }
 
   @Override
   public void reject(boolean requeue) {
-    if (channel == null) {
-      return;
-    }
-    try {
-      channel.basicReject(tag, requeue);
-    } catch (IOException | RuntimeException e) {
-      log.debug("Could not reject delivery {} from {}: {}", tag, queue, AmqpErrors.describe(e));
+    if (acks != null) {
+      acks.reject(slot, requeue);
     }
   }
 }

@@ -47,6 +47,7 @@ final class Subscription implements DriverListener {
 
   private final String description;
   private final Channel channel;
+  private final Acks acks;
   private final List<QueueSpec> queues;
   private final MessageHandler handler;
   private final Executor io;
@@ -74,6 +75,7 @@ final class Subscription implements DriverListener {
       if (prefetch > 0) {
         channel.basicQos(prefetch);
       }
+      this.acks = new Acks(channel, description, prefetch);
     } catch (IOException | RuntimeException e) {
       throw AmqpErrors.translate("Cannot open a channel for " + description, e);
     }
@@ -133,7 +135,7 @@ final class Subscription implements DriverListener {
 
     @Override
     public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
-      AmqpDelivery d = new AmqpDelivery(spec.autoAck() ? null : channel, env.getDeliveryTag(), body,
+      AmqpDelivery d = new AmqpDelivery(spec.autoAck() ? null : acks, env.getDeliveryTag(), body,
           env.isRedeliver(), spec.queue());
       String type = props.getContentType();
       if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith(JSON)) {
@@ -207,8 +209,10 @@ final class Subscription implements DriverListener {
         }
       }
     }
+    // acks held back behind a delivery still unsettled go out now; closing the channel then returns
+    // the unacknowledged deliveries to their queues
+    acks.flush();
     try {
-      // closing the channel returns unacknowledged deliveries to their queues
       channel.abort();
     } catch (IOException | RuntimeException ignored) {
       // already gone

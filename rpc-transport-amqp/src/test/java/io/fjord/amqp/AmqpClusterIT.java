@@ -95,7 +95,11 @@ class AmqpClusterIT {
       }
       boolean killed = false;
       int sent = 0;
+      long giveUp = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      java.util.concurrent.atomic.AtomicReference<Throwable> lastError = new java.util.concurrent.atomic.AtomicReference<>();
       while (!pending.isEmpty()) {
+        assertThat(System.nanoTime() - giveUp).as("all %d casts confirmed within 120 s; %d still unconfirmed, last error %s",
+            total, pending.size(), lastError.get()).isNegative();
         Set<Integer> failed = ConcurrentHashMap.newKeySet();
         List<CompletableFuture<Void>> round = new ArrayList<>();
         for (int id : pending) {
@@ -118,6 +122,7 @@ class AmqpClusterIT {
               longestGapMs.accumulateAndGet(gap, Math::max);
             } else {
               failed.add(id);
+              lastError.set(e);
             }
             slots.release();
           }));
@@ -125,6 +130,11 @@ class AmqpClusterIT {
         CompletableFuture.allOf(round.stream().map(c -> c.exceptionally(e -> null)).toArray(CompletableFuture[]::new))
             .get(60, TimeUnit.SECONDS);
         pending = new ArrayList<>(failed); // an application re-sends what was not confirmed
+        if (!pending.isEmpty()) {
+          // ... after a pause, as an application would: re-sending thousands at once while the quorum
+          // queue elects its new leader only collects more nacks
+          Thread.sleep(500);
+        }
       }
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (!sink.seen.keySet().containsAll(confirmed) && System.nanoTime() - deadline < 0) {

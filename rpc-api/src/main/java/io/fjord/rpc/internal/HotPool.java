@@ -168,6 +168,11 @@ public final class HotPool extends AbstractExecutorService {
     signalWork();
   }
 
+  /** Threads waiting for work (for tests and diagnostics). */
+  int idleCount() {
+    return (int) idle.stream().filter(w -> w.listed.get()).count();
+  }
+
   /** Threads currently alive (for tests and diagnostics). */
   public int threadCount() {
     return threads.get();

@@ -45,8 +45,9 @@ import org.slf4j.MDC;
  * }</pre>
  *
  * <p>Delivery: a request is acknowledged when its processing starts, before the endpoint runs
- * (at-most-once, as oslo). Each request is dispatched on the executor (default: a pool of 64
- * named threads). A call gets exactly one final reply; while the method runs and the caller asked
+ * (at-most-once, as oslo). Each request is dispatched on the executor (default: a pool of up to 64
+ * named threads that keeps a stream of quick requests on the few threads that keep up, waking the
+ * most recently idle one first, and grows to 64 for blocking endpoints). A call gets exactly one final reply; while the method runs and the caller asked
  * for a call-monitor, heartbeats go out every half of that timeout and stop when the method ends.
  * A message that cannot be decoded is rejected without requeue; an unknown method, a bad argument
  * or an oversized message gets a typed failure reply when it carries a reply address; either way
@@ -486,7 +487,8 @@ public final class RpcServer implements AutoCloseable {
 
     /**
      * Runs requests on {@code executor} (any Executor, e.g. virtual threads); the server does not shut
-     * it down. Default: a pool of 64 named daemon threads owned by the server.
+     * it down. Default: a pool of up to 64 named daemon threads owned by the server, the most recently
+     * idle thread woken first.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
