@@ -122,7 +122,9 @@ public final class Bench {
           List<Side> r = new ArrayList<>();
           for (int round = 0; round < rounds; round++) {
             f.add(Side.of(measure(scenario + " fjord " + payloadSize + "B", fjordMeasurement(scenario, fjord, payload))));
+            drain(scenario.startsWith("cast") ? fjord.topic : scenario.startsWith("notify") ? fjord.topic + "_n.info" : null);
             r.add(Side.of(measure(scenario + " raw " + payloadSize + "B", rawMeasurement(scenario, raw, payload))));
+            drain(scenario.startsWith("cast") || scenario.startsWith("notify") ? raw.castQueue() : null);
           }
           int wire = scenario.startsWith("call") ? sizes.request() : scenario.startsWith("cast") ? sizes.cast()
               : sizes.notification();
@@ -144,6 +146,28 @@ public final class Bench {
       writeJson(rows, heapStart, heapLoaded, heapEnd);
     }
     return rows;
+  }
+
+  /**
+   * Waits until the consumers have taken every one-way message the last measurement published: a
+   * producer with confirms outruns its consumer (both Fjord's and raw), and a backlog left behind
+   * would slow the next measurement down, whichever side it is.
+   */
+  private void drain(String queue) throws Exception {
+    if (queue == null) {
+      return;
+    }
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(300);
+    try (com.rabbitmq.client.Connection c = RawBaseline.connect(url, "bench-drain");
+         com.rabbitmq.client.Channel ch = c.createChannel()) {
+      long left;
+      while ((left = ch.queueDeclarePassive(queue).getMessageCount()) > 0) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new IllegalStateException(left + " messages still in " + queue + " after 300 s");
+        }
+        Thread.sleep(20);
+      }
+    }
   }
 
   private Stats measure(String what, Measurement m) throws Exception {

@@ -191,6 +191,10 @@ final class RawBaseline implements AutoCloseable {
     }
   }
 
+  String castQueue() {
+    return castQueue;
+  }
+
   long consumed() {
     return consumed.get();
   }
