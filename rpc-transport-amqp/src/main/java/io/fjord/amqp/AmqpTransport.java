@@ -282,8 +282,9 @@ final class AmqpTransport implements DriverTransport {
 
   private void release(Publisher p, boolean confirm) {
     // a closed channel on a live connection was broken by a channel error: replace it; during a
-    // connection outage keep it, amqp-client reopens it with the connection
-    if (closed || (!p.isOpen() && publishConnection.isOpen())) {
+    // connection outage keep it, amqp-client reopens it with the connection; a channel that got a
+    // nack is replaced too (Publisher#refused)
+    if (closed || (!p.isOpen() && publishConnection.isOpen()) || p.refused()) {
       discard(p);
     } else {
       (confirm ? idleConfirming : idlePlain).offerFirst(p);

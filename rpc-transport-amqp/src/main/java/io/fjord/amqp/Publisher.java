@@ -49,6 +49,8 @@ final class Publisher implements ConfirmListener, ReturnListener, ShutdownListen
   private final boolean confirms;
   private final ReturnHandler onUnconfirmedReturn;
   private final ConcurrentNavigableMap<Long, Outstanding> outstanding = new ConcurrentSkipListMap<>();
+  /** Set by a nack: the transport replaces this channel (see {@link #refused()}). */
+  private volatile boolean refused;
 
   Publisher(Connection connection, boolean confirms, ReturnHandler onUnconfirmedReturn) throws IOException {
     this.onUnconfirmedReturn = onUnconfirmedReturn;
@@ -68,6 +70,17 @@ final class Publisher implements ConfirmListener, ReturnListener, ShutdownListen
 
   boolean isOpen() {
     return channel.isOpen();
+  }
+
+  /**
+   * Whether the broker nacked a message on this channel. A nack is rare (a queue that cannot take
+   * the message); after a quorum queue's leader was killed, RabbitMQ 3.10 was seen (AmqpClusterIT,
+   * about one run in three) to nack every later publish for minutes, so the transport retires a
+   * channel after a nack instead of reusing it: a new channel starts with no stale queue state, and
+   * it costs one channel open per nack.
+   */
+  boolean refused() {
+    return refused;
   }
 
   Channel channel() {
@@ -99,6 +112,7 @@ final class Publisher implements ConfirmListener, ReturnListener, ShutdownListen
 
   @Override
   public void handleNack(long deliveryTag, boolean multiple) {
+    refused = true;
     settle(deliveryTag, multiple, "the broker refused the message (basic.nack)");
   }
 
