@@ -2,7 +2,6 @@ package io.fjord.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.fjord.amqp.TestBroker;
@@ -226,21 +225,7 @@ class ExamplesIT {
   }
 
   private static boolean exchangeExists(String exchange) throws IOException {
-    Channel ch = raw.createChannel();
-    try {
-      ch.exchangeDeclarePassive(exchange);
-      return true;
-    } catch (IOException e) {
-      return false;
-    } finally {
-      if (ch.isOpen()) {
-        try {
-          ch.close();
-        } catch (Exception ignored) {
-          // closing
-        }
-      }
-    }
+    return io.fjord.testbroker.TestBrokers.exchangeExists(raw, exchange);
   }
 
   private static boolean canConnect(String vhost) {

@@ -1,8 +1,6 @@
 package io.fjord.testkit;
 
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import io.fjord.notify.NotificationListener;
 import io.fjord.notify.Priority;
 import io.fjord.rpc.Target;
@@ -158,20 +156,7 @@ public final class FjordKit implements ExtensionContext.Store.CloseableResource,
       x.add(t + "_fanout");
     }
     try (Connection c = rawConnection()) {
-      for (String name : q) {
-        try (Channel ch = c.createChannel()) {
-          ch.queueDelete(name);
-        } catch (Exception ignored) {
-          // never declared, or gone already
-        }
-      }
-      for (String name : x) {
-        try (Channel ch = c.createChannel()) {
-          ch.exchangeDelete(name);
-        } catch (Exception ignored) {
-          // never declared, or gone already
-        }
-      }
+      io.fjord.testbroker.TestBrokers.delete(c, q, x);
     } catch (Exception e) {
       log.warn("Could not delete the queues and exchanges of a test on {}: {}", TransportUrl.parse(url), e.toString());
     }
@@ -182,15 +167,7 @@ public final class FjordKit implements ExtensionContext.Store.CloseableResource,
     if (isMemory()) {
       throw new IllegalStateException("No broker: this test runs on memory://");
     }
-    TransportUrl u = TransportUrl.parse(url);
-    ConnectionFactory f = new ConnectionFactory();
-    TransportUrl.Host h = u.hosts().get(0);
-    f.setHost(h.hostname());
-    f.setPort(h.portOr(5672));
-    f.setUsername(h.username() == null ? "guest" : h.username());
-    f.setPassword(h.password() == null ? "guest" : h.password());
-    f.setVirtualHost(u.virtualHost());
-    return f.newConnection("fjord-testkit");
+    return io.fjord.testbroker.TestBrokers.rawConnection(url, "fjord-testkit");
   }
 
   @Override

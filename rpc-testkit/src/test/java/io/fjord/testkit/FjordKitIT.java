@@ -3,7 +3,6 @@ package io.fjord.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.fjord.notify.Notifier;
 import io.fjord.rpc.RequestContext;
@@ -101,38 +100,10 @@ class FjordKitIT {
   }
 
   private static boolean exists(Connection c, String queue) throws IOException {
-    Channel ch = c.createChannel();
-    try {
-      ch.queueDeclarePassive(queue);
-      return true;
-    } catch (IOException e) {
-      return false;
-    } finally {
-      if (ch.isOpen()) {
-        try {
-          ch.close();
-        } catch (Exception ignored) {
-          // closing
-        }
-      }
-    }
+    return io.fjord.testbroker.TestBrokers.queueExists(c, queue);
   }
 
   private static boolean exchangeExists(Connection c, String exchange) throws IOException {
-    Channel ch = c.createChannel();
-    try {
-      ch.exchangeDeclarePassive(exchange);
-      return true;
-    } catch (IOException e) {
-      return false;
-    } finally {
-      if (ch.isOpen()) {
-        try {
-          ch.close();
-        } catch (Exception ignored) {
-          // closing
-        }
-      }
-    }
+    return io.fjord.testbroker.TestBrokers.exchangeExists(c, exchange);
   }
 }
