@@ -193,6 +193,10 @@ public final class HotPool extends AbstractExecutorService {
     }
   }
 
+  /**
+   * Shuts down and returns the tasks not yet started. Running tasks are not interrupted (Fjord's own
+   * tasks settle their message and end; an endpoint stuck forever keeps its thread, as with shutdown).
+   */
   @Override
   public List<Runnable> shutdownNow() {
     shutdown();
