@@ -100,6 +100,15 @@ public final class Transport implements AutoCloseable {
     return core.options();
   }
 
+  /**
+   * The broker this transport is connected to, as it announced itself when connecting: for RabbitMQ
+   * its product and version (also in the transport's start-up log line); {@code memory} for
+   * {@code memory://}.
+   */
+  public BrokerInfo broker() {
+    return core.driver().brokerInfo();
+  }
+
   /** True once {@link #close()} was called. */
   public boolean isClosed() {
     return core.isClosed();

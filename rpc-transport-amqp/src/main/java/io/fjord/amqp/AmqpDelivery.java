@@ -14,14 +14,29 @@ final class AmqpDelivery implements IncomingMessage {
   private final byte[] body;
   private final boolean redelivered;
   private final String queue;
+  private final long deliveryCount;
 
-  /** @param acks null when the consumer acknowledges automatically: ack and reject do nothing */
-  AmqpDelivery(Acks acks, long tag, byte[] body, boolean redelivered, String queue) {
+  /**
+   * @param acks null when the consumer acknowledges automatically: ack and reject do nothing
+   * @param deliveryCount the broker's count of earlier deliveries, or -1 where it keeps none
+   */
+  AmqpDelivery(Acks acks, long tag, byte[] body, boolean redelivered, String queue, long deliveryCount) {
     this.acks = acks;
     this.slot = acks == null ? null : acks.register(tag);
     this.body = body;
     this.redelivered = redelivered;
     this.queue = queue;
+    this.deliveryCount = deliveryCount;
+  }
+
+  /** {@code d} with another body (decompressed), settled through the same acknowledgement slot. */
+  AmqpDelivery(Acks acks, AmqpDelivery d, byte[] body) {
+    this.acks = acks;
+    this.slot = d.slot;
+    this.body = body;
+    this.redelivered = d.redelivered;
+    this.queue = d.queue;
+    this.deliveryCount = d.deliveryCount;
   }
 
   @Override
@@ -32,6 +47,11 @@ final class AmqpDelivery implements IncomingMessage {
   @Override
   public boolean redelivered() {
     return redelivered;
+  }
+
+  @Override
+  public long deliveryCount() {
+    return deliveryCount;
   }
 
   @Override

@@ -21,6 +21,30 @@ final class AmqpErrors {
     return null;
   }
 
+  /** The broker's reply text of the channel or connection close behind {@code t}, or null. */
+  static String replyText(Throwable t) {
+    ShutdownSignalException s = signal(t);
+    if (s != null && s.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close c) {
+      return c.getReplyText();
+    }
+    if (s != null && s.getReason() instanceof com.rabbitmq.client.AMQP.Connection.Close c) {
+      return c.getReplyText();
+    }
+    return null;
+  }
+
+  /** The broker's reply code (e.g. 406, 405, 541) behind {@code t}, or 0. */
+  static int replyCode(Throwable t) {
+    ShutdownSignalException s = signal(t);
+    if (s != null && s.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close c) {
+      return c.getReplyCode();
+    }
+    if (s != null && s.getReason() instanceof com.rabbitmq.client.AMQP.Connection.Close c) {
+      return c.getReplyCode();
+    }
+    return 0;
+  }
+
   /** True when {@code t} means the connection (not just a channel) is gone. */
   static boolean isConnectionLevel(Throwable t) {
     ShutdownSignalException s = signal(t);

@@ -8,6 +8,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
+import io.fjord.rpc.BrokerInfo;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.TransportException;
 import io.fjord.rpc.TransportOptions;
@@ -18,10 +19,13 @@ import io.fjord.rpc.spi.MessageHandler;
 import io.fjord.rpc.spi.ReplyHandler;
 import io.fjord.rpc.spi.Routes;
 import io.fjord.rpc.spi.SendOptions;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +38,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.Deflater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * The RabbitMQ driver transport: two connections, as oslo keeps sending apart from listening
  * (publishes on one, so broker flow control on publishers never stalls consumers; every consumer
  * on the other), a pool of confirm-mode publishing channels borrowed one thread at a time, and the
- * topology of WIRE.md.
+ * {@link Topology} decided at connect from the URL's options and the broker's rules (RabbitMQ 4.3
+ * refuses transient non-exclusive queues: probed once at connect on RabbitMQ 3.13 and later).
  *
  * <p>Never blocks a caller on the broker: a publish runs on the caller's thread only when the
  * connection is up and the exchange known; otherwise it goes to an I/O thread that declares the
@@ -50,9 +56,13 @@ import org.slf4j.LoggerFactory;
 final class AmqpTransport implements DriverTransport {
   private static final Logger log = LoggerFactory.getLogger(AmqpTransport.class);
   private static final AtomicInteger IDS = new AtomicInteger();
+  /** Notices about options, logged once per JVM. */
+  private static final Set<String> NOTICED = ConcurrentHashMap.newKeySet();
 
   static final AMQP.BasicProperties PROPERTIES = new AMQP.BasicProperties.Builder()
       .contentType("application/json").contentEncoding("utf-8").headers(Map.of()).deliveryMode(2).priority(0).build();
+  private static final AMQP.BasicProperties COMPRESSED = PROPERTIES.builder()
+      .headers(Map.of("compression", AmqpSettings.GZIP)).build();
 
   private final TransportUrl url;
   private final AmqpSettings settings;
@@ -60,6 +70,12 @@ final class AmqpTransport implements DriverTransport {
   private final java.time.Duration closeTimeout;
   private final Connection publishConnection;
   private final Connection consumeConnection;
+  private final BrokerInfo broker;
+  private final Topology topology;
+  private final QueueManager queueManager;
+  private final Declarer publishDeclarer;
+  private final Declarer consumeDeclarer;
+  private final Subscription.Timing timing;
   private final ExecutorService io;
   private final ScheduledExecutorService timer;
   /** Confirm-mode channels: casts, notifications, mandatory requests. */
@@ -72,52 +88,133 @@ final class AmqpTransport implements DriverTransport {
   /** Reply queue -> when a reply to it first came back unroutable. */
   private final Map<String, Long> missingReplyQueues = new ConcurrentHashMap<>();
   private final Set<Publisher> all = ConcurrentHashMap.newKeySet();
-  private final Set<String> declaredExchanges = ConcurrentHashMap.newKeySet();
+  /** Keys of what publishing has declared since the connection (re)opened (see {@link Send#declarationKey}). */
+  private final Set<String> declared = ConcurrentHashMap.newKeySet();
   private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
-  private final Object adminLock = new Object();
-  private Channel admin;
   private volatile boolean blocked;
   private volatile String blockedReason;
   private volatile boolean closed;
   private volatile ReplyHandler replyHandler;
   private volatile String replyQueue;
 
+  /** Opens a connection: amqp-client's factory, or a test's stand-in. */
+  @FunctionalInterface
+  interface Connector {
+    Connection connect(ConnectionFactory factory, AddressResolver hosts, String name) throws IOException, TimeoutException;
+  }
+
   AmqpTransport(TransportUrl url, TransportOptions options) {
+    this(url, options, (factory, hosts, name) -> factory.newConnection(null, hosts, name));
+  }
+
+  AmqpTransport(TransportUrl url, TransportOptions options, Connector connector) {
     this.url = url;
     this.settings = AmqpSettings.from(url);
+    for (AmqpSettings.Notice n : settings.notices) {
+      if (NOTICED.add(n.key() + n.text())) {
+        if (n.warn()) {
+          log.warn("Transport URL option {} {}", n.key(), n.text());
+        } else {
+          log.info("Transport URL option {} {}", n.key(), n.text());
+        }
+      }
+    }
     this.controlExchange = options.controlExchange();
     this.closeTimeout = options.closeTimeout();
+    this.timing = new Subscription.Timing(settings.recoveryInterval, settings.reconnectDelay, settings.reconnectSplay);
     int id = IDS.incrementAndGet();
     this.io = Executors.newCachedThreadPool(daemon("fjord-amqp-io-" + id + "-"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("fjord-amqp-timer-" + id + "-"));
     ConnectionFactory factory = ConnectionFactories.create(url, settings);
     List<Address> addresses = ConnectionFactories.addresses(url, settings);
-    // keep the URL's order: amqp-client shuffles by default, which defeats a primary/standby list
-    AddressResolver inOrder = new AddressResolver() {
-      @Override
-      public List<Address> getAddresses() {
-        return addresses;
-      }
-
-      @Override
-      public List<Address> maybeShuffle(List<Address> input) {
-        return input;
-      }
-    };
+    ConnectionFactories.Failover publishHosts = new ConnectionFactories.Failover(addresses, settings.failover);
+    ConnectionFactories.Failover consumeHosts = new ConnectionFactories.Failover(addresses, settings.failover);
     String name = options.connectionName();
     Connection pub = null;
+    Connection con = null;
     try {
-      pub = factory.newConnection(null, inOrder, name + ":publish");
-      this.publishConnection = pub;
-      this.consumeConnection = factory.newConnection(null, inOrder, name + ":consume");
+      pub = connector.connect(factory, publishHosts, name + ":publish");
+      con = connector.connect(factory, consumeHosts, name + ":consume");
+      this.broker = brokerInfo(con.getServerProperties());
+      boolean refused = mayDeclareTransientQueues()
+          && refusesTransientQueues(connector, factory, consumeHosts, name);
+      if (refused && Boolean.FALSE.equals(settings.durableOption)) {
+        throw new IllegalArgumentException("Option amqp_durable_queues=false in transport URL " + url + " asks for "
+            + "transient shared queues, which " + broker + " refuses (its deprecated feature transient_nonexcl_queues "
+            + "is denied, as by default from RabbitMQ 4.3); remove the option (Fjord then declares durable queues), or "
+            + "set amqp_durable_queues=true or rabbit_quorum_queue=true");
+      }
+      this.topology = new Topology(settings, refused);
     } catch (IOException | TimeoutException | RuntimeException e) {
-      if (pub != null) {
-        pub.abort(1000);
+      for (Connection c : new Connection[] {pub, con}) {
+        if (c != null) {
+          c.abort(1000);
+        }
       }
       io.shutdownNow();
       timer.shutdownNow();
+      if (e instanceof IllegalArgumentException iae) {
+        throw iae;
+      }
       throw AmqpErrors.translate("Cannot connect to " + url, e);
     }
+    this.publishConnection = pub;
+    this.consumeConnection = con;
+    publishHosts.connectedTo(pub.getAddress(), pub.getPort());
+    consumeHosts.connectedTo(con.getAddress(), con.getPort());
+    this.queueManager = settings.queueManager ? new QueueManager(settings.hostname, settings.processname) : null;
+    this.publishDeclarer = new Declarer(publishConnection, "publishing");
+    this.consumeDeclarer = new Declarer(consumeConnection, "consuming");
+    log.info("Connected to {} at {}:{} (virtual host {}) as '{}': {}", broker, con.getAddress().getHostAddress(),
+        con.getPort(), url.virtualHost(), name, topology.describe());
+    watch(publishHosts, consumeHosts);
+  }
+
+  /** Whether this configuration might declare a transient non-exclusive queue on this broker. */
+  private boolean mayDeclareTransientQueues() {
+    return !settings.quorum && !Boolean.TRUE.equals(settings.durableOption) && broker.product().equals("RabbitMQ")
+        && broker.isAtLeast(3, 13);
+  }
+
+  /**
+   * Asks the broker whether it refuses transient non-exclusive queues (RabbitMQ 4.3's default, and
+   * 4.0-4.2's with {@code deprecated_features.permit.transient_nonexcl_queues = false}), on a connection
+   * of its own: a refusal (541) closes the whole connection.
+   */
+  private boolean refusesTransientQueues(Connector connector, ConnectionFactory factory,
+                                         ConnectionFactories.Failover hosts, String name)
+      throws IOException, TimeoutException {
+    ConnectionFactory f = factory.clone();
+    f.setAutomaticRecoveryEnabled(false);
+    Connection probe = connector.connect(f, hosts, name + ":probe");
+    try {
+      Channel ch = probe.createChannel();
+      String q = "fjord.probe." + UUID.randomUUID().toString().replace("-", "");
+      try {
+        ch.queueDeclare(q, false, false, false, Map.of("x-expires", 10_000));
+        ch.queueDelete(q);
+        return false;
+      } catch (IOException e) {
+        String text = AmqpErrors.replyText(e);
+        if (text != null && text.contains("transient_nonexcl_queues")) {
+          return true;
+        }
+        log.warn("Could not tell whether {} refuses transient queues ({}); assuming it accepts them", broker,
+            AmqpErrors.describe(e));
+        return false;
+      }
+    } finally {
+      probe.abort(1000);
+    }
+  }
+
+  private static BrokerInfo brokerInfo(Map<String, Object> properties) {
+    Object product = properties.get("product");
+    Object version = properties.get("version");
+    return new BrokerInfo(product == null ? "unknown" : product.toString(), version == null ? "unknown" : version.toString());
+  }
+
+  private void watch(ConnectionFactories.Failover publishHosts, ConnectionFactories.Failover consumeHosts) {
     publishConnection.addBlockedListener(reason -> {
       blockedReason = reason;
       blocked = true;
@@ -129,13 +226,15 @@ final class AmqpTransport implements DriverTransport {
     ((Recoverable) publishConnection).addRecoveryListener(new RecoveryListener() {
       @Override
       public void handleRecovery(Recoverable recoverable) {
-        declaredExchanges.clear();
-        log.info("Publishing connection to {} recovered", url);
+        declared.clear();
+        publishHosts.connectedTo(publishConnection.getAddress(), publishConnection.getPort());
+        log.info("Publishing connection to {} recovered ({}:{})", url, publishConnection.getAddress().getHostAddress(),
+            publishConnection.getPort());
       }
 
       @Override
       public void handleRecoveryStarted(Recoverable recoverable) {
-        declaredExchanges.clear();
+        declared.clear();
       }
     });
     consumeConnection.addShutdownListener(cause -> {
@@ -150,7 +249,9 @@ final class AmqpTransport implements DriverTransport {
     ((Recoverable) consumeConnection).addRecoveryListener(new RecoveryListener() {
       @Override
       public void handleRecovery(Recoverable recoverable) {
-        log.info("Consuming connection to {} recovered; re-declaring queues", url);
+        consumeHosts.connectedTo(consumeConnection.getAddress(), consumeConnection.getPort());
+        log.info("Consuming connection to {} recovered ({}:{}); re-declaring queues", url,
+            consumeConnection.getAddress().getHostAddress(), consumeConnection.getPort());
         io.execute(() -> subscriptions.forEach(Subscription::recover));
       }
 
@@ -174,12 +275,29 @@ final class AmqpTransport implements DriverTransport {
     return settings;
   }
 
+  Topology topology() {
+    return topology;
+  }
+
+  @Override
+  public BrokerInfo brokerInfo() {
+    return broker;
+  }
+
   // ------------------------------------------------------------------ sending
+
+  /** What a publish declares first, once per connection: an exchange, or a notification queue. */
+  @FunctionalInterface
+  private interface PublishDeclaration {
+    void declare(Declarer declarer) throws IOException;
+  }
 
   /** One message on its way to the broker, retried while the connection is down. */
   private final class Send {
     final String exchange;
-    final String exchangeType; // null: do not declare (default exchange)
+    /** Names what {@link #declaration} declares in {@link #declared}; null: nothing (replies). */
+    final String declarationKey;
+    final PublishDeclaration declaration;
     final String routingKey;
     final boolean mandatory;
     final AMQP.BasicProperties props;
@@ -190,11 +308,12 @@ final class AmqpTransport implements DriverTransport {
     final CompletableFuture<Void> future = new CompletableFuture<>();
     int attempts;
 
-    Send(String exchange, String exchangeType, String routingKey, boolean mandatory, AMQP.BasicProperties props,
-         byte[] body, long deadline, Integer retry, boolean confirm) {
+    Send(String exchange, String declarationKey, PublishDeclaration declaration, String routingKey, boolean mandatory,
+         AMQP.BasicProperties props, byte[] body, long deadline, Integer retry, boolean confirm) {
       this.confirm = confirm && settings.confirms;
       this.exchange = exchange;
-      this.exchangeType = exchangeType;
+      this.declarationKey = declarationKey;
+      this.declaration = declaration;
       this.routingKey = routingKey;
       this.mandatory = mandatory;
       this.props = props;
@@ -207,14 +326,8 @@ final class AmqpTransport implements DriverTransport {
       return "publish to exchange '" + exchange + "' with routing key '" + routingKey + "'";
     }
 
-    /** What {@link #declaredExchanges} holds once this send's declarations are done. */
-    String declarationKey() {
-      return exchangeType != null && exchangeType.startsWith("notify:")
-          ? exchange + " -> " + exchangeType.substring("notify:".length()) : exchange;
-    }
-
     boolean ready() {
-      return (exchangeType == null || declaredExchanges.contains(declarationKey())) && publishConnection.isOpen() && !blocked;
+      return (declarationKey == null || declared.contains(declarationKey)) && publishConnection.isOpen() && !blocked;
     }
 
     /** Publishes now; on a broken connection schedules another attempt. Runs on any thread. */
@@ -235,8 +348,9 @@ final class AmqpTransport implements DriverTransport {
         return;
       }
       try {
-        if (exchangeType != null && !declaredExchanges.contains(declarationKey())) {
-          declareExchange(exchange, exchangeType);
+        if (declarationKey != null && !declared.contains(declarationKey)) {
+          declaration.declare(publishDeclarer);
+          declared.add(declarationKey);
         }
         p.publish(exchange, routingKey, mandatory, props, body, future);
       } catch (IOException | RuntimeException e) {
@@ -308,65 +422,15 @@ final class AmqpTransport implements DriverTransport {
           settings.replyRetryTimeout.toSeconds());
       return;
     }
-    timer.schedule(() -> submit(new Send("", null, routingKey, true, PROPERTIES, body,
+    // the body is as published (compressed already, when compressing)
+    AMQP.BasicProperties props = settings.compression == null ? PROPERTIES : COMPRESSED;
+    timer.schedule(() -> submit(new Send("", null, null, routingKey, true, props, body,
         System.nanoTime() + 5_000_000_000L, null, false)), 250, TimeUnit.MILLISECONDS);
   }
 
   private void discard(Publisher p) {
     all.remove(p);
     p.discard();
-  }
-
-  private void declareExchange(String name, String type) throws IOException {
-    if (type.startsWith("notify:")) {
-      declareNotificationQueue(name, type.substring("notify:".length()));
-      return;
-    }
-    synchronized (adminLock) {
-      if (admin == null || !admin.isOpen()) {
-        if (admin != null) {
-          try {
-            admin.abort();
-          } catch (IOException | RuntimeException ignored) {
-            // broken already
-          }
-        }
-        admin = publishConnection.createChannel();
-      }
-      try {
-        if (type.equals("fanout")) {
-          Topology.fanoutExchange(admin, name);
-        } else {
-          Topology.topicExchange(admin, name, settings);
-        }
-      } catch (IOException | RuntimeException e) {
-        if (!AmqpErrors.isConnectionLevel(e)) {
-          throw AmqpErrors.translate("Cannot declare " + type + " exchange '" + name + "' (durable="
-              + (type.equals("fanout") ? "false, auto_delete=true" : settings.durable + ", auto_delete=" + settings.autoDelete)
-              + "); an existing exchange with other flags causes this", e);
-        }
-        throw e;
-      }
-      declaredExchanges.add(name);
-    }
-  }
-
-  private void declareNotificationQueue(String exchange, String key) throws IOException {
-    synchronized (adminLock) {
-      declareExchange(exchange, "topic");
-      try {
-        Topology.sharedQueue(admin, key, settings);
-        admin.queueBind(key, exchange, key);
-      } catch (IOException | RuntimeException e) {
-        declaredExchanges.remove(exchange);
-        if (!AmqpErrors.isConnectionLevel(e)) {
-          throw AmqpErrors.translate("Cannot declare notification queue '" + key + "' (durable=" + settings.durable
-              + ", auto_delete=" + settings.autoDelete + "); an existing queue with other flags causes this", e);
-        }
-        throw e;
-      }
-      declaredExchanges.add(exchange + " -> " + key);
-    }
   }
 
   private CompletableFuture<Void> submit(Send send) {
@@ -378,17 +442,40 @@ final class AmqpTransport implements DriverTransport {
     return send.future;
   }
 
+  /** The body as it goes on the wire: compressed as kombu does with {@code kombu_compression=gzip}. */
+  private byte[] wire(byte[] body) {
+    if (settings.compression == null) {
+      return body;
+    }
+    Deflater deflater = new Deflater();
+    try {
+      deflater.setInput(body);
+      deflater.finish();
+      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, body.length / 2));
+      byte[] buf = new byte[8192];
+      while (!deflater.finished()) {
+        out.write(buf, 0, deflater.deflate(buf));
+      }
+      return out.toByteArray();
+    } finally {
+      deflater.end();
+    }
+  }
+
+  private AMQP.BasicProperties properties() {
+    return settings.compression == null ? PROPERTIES : COMPRESSED;
+  }
+
   @Override
   public CompletableFuture<Void> send(Target target, byte[] body, SendOptions options) {
-    AMQP.BasicProperties props = options.expiration() == null ? PROPERTIES
-        : PROPERTIES.builder().expiration(Long.toString(options.expiration().toMillis())).build();
+    AMQP.BasicProperties props = options.expiration() == null ? properties()
+        : properties().builder().expiration(Long.toString(options.expiration().toMillis())).build();
     // a call's reply is its confirmation; casts and mandatory requests wait for the broker's
     boolean confirm = options.expiration() == null || options.mandatory();
-    Send send = target.fanout()
-        ? new Send(Routes.fanoutExchange(target.topic()), "fanout", "", options.mandatory(), props, body,
-            options.deadline(), options.retry(), confirm)
-        : new Send(Routes.exchange(target, controlExchange), "topic", Routes.routingKey(target), options.mandatory(),
-            props, body, options.deadline(), options.retry(), confirm);
+    Topology.Exchange x = target.fanout() ? topology.fanoutExchange(target.topic())
+        : topology.topicExchange(Routes.exchange(target, controlExchange));
+    Send send = new Send(x.name(), "exchange " + x.name(), d -> d.exchange(x), target.fanout() ? ""
+        : Routes.routingKey(target), options.mandatory(), props, wire(body), options.deadline(), options.retry(), confirm);
     return submit(send);
   }
 
@@ -399,19 +486,28 @@ final class AmqpTransport implements DriverTransport {
    */
   @Override
   public CompletableFuture<Void> sendReply(String queue, byte[] body) {
-    return submit(new Send("", null, queue, true, PROPERTIES, body, System.nanoTime() + 5_000_000_000L, null, false));
+    return submit(new Send("", null, null, queue, true, properties(), wire(body), System.nanoTime() + 5_000_000_000L,
+        null, false));
   }
 
   @Override
   public CompletableFuture<Void> sendNotification(Target target, String priority, byte[] body, SendOptions options) {
-    String exchange = Routes.exchange(target, controlExchange);
+    Topology.Exchange x = topology.topicExchange(Routes.exchange(target, controlExchange));
     String key = Routes.notificationKey(target.topic(), priority);
+    Topology.Queue q = topology.notificationQueue(key);
     // oslo declares the exchange and a queue named after the key before its first publish with it
-    return submit(new Send(exchange, "notify:" + key, key, options.mandatory(), PROPERTIES, body, options.deadline(),
-        options.retry(), true));
+    return submit(new Send(x.name(), "queue " + x.name() + " -> " + key, d -> {
+      d.exchange(x);
+      d.queue(q);
+      d.bind(key, x.name(), key);
+    }, key, options.mandatory(), properties(), wire(body), options.deadline(), options.retry(), true));
   }
 
   // ------------------------------------------------------------------ consuming
+
+  private String unique() {
+    return queueManager != null ? queueManager.next() : UUID.randomUUID().toString().replace("-", "");
+  }
 
   @Override
   public synchronized String openReplyQueue(ReplyHandler handler) {
@@ -419,11 +515,12 @@ final class AmqpTransport implements DriverTransport {
       throw new IllegalStateException("reply queue already open");
     }
     ensureOpen();
-    String name = Routes.replyQueue(UUID.randomUUID().toString().replace("-", ""));
-    Subscription s = new Subscription("reply queue " + name, consumeConnection, 0,
-        List.of(new Subscription.QueueSpec(name, ch -> Topology.transientQueue(ch, name, settings), true, true)),
-        handler::onReply, io,
-        () -> handler.onReplyPathLost(new TransportException("reply queue " + name + " was deleted")));
+    String name = Routes.replyQueue(unique());
+    Topology.Queue q = topology.replyQueue(name);
+    Subscription s = new Subscription("reply queue " + name, consumeConnection, consumeDeclarer, 0,
+        List.of(new Subscription.QueueSpec(q, d -> d.queue(q), topology.consumerArguments(q), true)),
+        handler::onReply, io, timer, timing,
+        () -> handler.onReplyPathLost(new TransportException("reply queue " + name + " was lost")));
     this.replyHandler = handler;
     s.start();
     subscriptions.add(s);
@@ -437,25 +534,27 @@ final class AmqpTransport implements DriverTransport {
     String exchange = Routes.exchange(target, controlExchange);
     String topic = target.topic();
     String serverQueue = Routes.routingKey(target);
-    String fanoutExchange = Routes.fanoutExchange(topic);
-    String fanoutQueue = Routes.fanoutQueue(topic, UUID.randomUUID().toString().replace("-", ""));
+    Topology.Exchange topicX = topology.topicExchange(exchange);
+    Topology.Exchange fanoutX = topology.fanoutExchange(topic);
+    Topology.Queue fanout = topology.fanoutQueue(settings.streamFanout ? Routes.fanoutExchange(topic)
+        : Routes.fanoutQueue(topic, unique()));
     List<Subscription.QueueSpec> queues = new ArrayList<>();
-    queues.add(new Subscription.QueueSpec(topic, ch -> {
-      Topology.topicExchange(ch, exchange, settings);
-      Topology.sharedQueue(ch, topic, settings);
-      ch.queueBind(topic, exchange, topic);
-    }, false));
-    queues.add(new Subscription.QueueSpec(serverQueue, ch -> {
-      Topology.sharedQueue(ch, serverQueue, settings);
-      ch.queueBind(serverQueue, exchange, serverQueue);
-    }, false));
-    queues.add(new Subscription.QueueSpec(fanoutQueue, ch -> {
-      Topology.fanoutExchange(ch, fanoutExchange);
-      Topology.transientQueue(ch, fanoutQueue, settings);
-      ch.queueBind(fanoutQueue, fanoutExchange, topic);
-    }, true));
-    Subscription s = new Subscription("RPC server on " + target, consumeConnection, settings.prefetch, queues, handler,
-        io, null);
+    for (Topology.Queue q : List.of(topology.sharedQueue(topic), topology.sharedQueue(serverQueue))) {
+      queues.add(new Subscription.QueueSpec(q, d -> {
+        d.exchange(topicX);
+        Declarer.Declared declared = d.queue(q);
+        d.bind(q.name(), exchange, q.name());
+        return declared;
+      }, topology.consumerArguments(q), false));
+    }
+    queues.add(new Subscription.QueueSpec(fanout, d -> {
+      d.exchange(fanoutX);
+      Declarer.Declared declared = d.queue(fanout);
+      d.bind(fanout.name(), fanoutX.name(), topic);
+      return declared;
+    }, topology.consumerArguments(fanout), false));
+    Subscription s = new Subscription("RPC server on " + target, consumeConnection, consumeDeclarer, settings.prefetch,
+        queues, handler, io, timer, timing, null);
     return started(s);
   }
 
@@ -464,7 +563,7 @@ final class AmqpTransport implements DriverTransport {
                                                MessageHandler handler) {
     ensureOpen();
     // queue -> (exchange, binding key) pairs
-    Map<String, List<String[]>> bindings = new java.util.LinkedHashMap<>();
+    Map<String, List<String[]>> bindings = new LinkedHashMap<>();
     for (Target t : targets) {
       String exchange = Routes.exchange(t, controlExchange);
       for (String p : priorities) {
@@ -473,15 +572,19 @@ final class AmqpTransport implements DriverTransport {
       }
     }
     List<Subscription.QueueSpec> queues = new ArrayList<>();
-    bindings.forEach((queue, binds) -> queues.add(new Subscription.QueueSpec(queue, ch -> {
-      Topology.sharedQueue(ch, queue, settings);
-      for (String[] b : binds) {
-        Topology.topicExchange(ch, b[0], settings);
-        ch.queueBind(queue, b[0], b[1]);
-      }
-    }, false)));
+    bindings.forEach((queue, binds) -> {
+      Topology.Queue q = topology.notificationQueue(queue);
+      queues.add(new Subscription.QueueSpec(q, d -> {
+        Declarer.Declared declared = d.queue(q);
+        for (String[] b : binds) {
+          d.exchange(topology.topicExchange(b[0]));
+          d.bind(queue, b[0], b[1]);
+        }
+        return declared;
+      }, topology.consumerArguments(q), false));
+    });
     Subscription s = new Subscription("notification listener on " + bindings.keySet(), consumeConnection,
-        settings.prefetch, queues, handler, io, null);
+        consumeDeclarer, settings.prefetch, queues, handler, io, timer, timing, null);
     return started(s);
   }
 
@@ -493,6 +596,18 @@ final class AmqpTransport implements DriverTransport {
       @Override
       public void stop() {
         s.stop();
+      }
+
+      @Override
+      public OptionalInt deliveryLimit() {
+        OptionalInt lowest = OptionalInt.empty();
+        for (Topology.Queue q : s.declaredQueues()) {
+          OptionalInt limit = Topology.deliveryLimit(q, broker);
+          if (limit.isPresent() && (lowest.isEmpty() || limit.getAsInt() < lowest.getAsInt())) {
+            lowest = limit;
+          }
+        }
+        return lowest;
       }
 
       @Override

@@ -20,7 +20,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The reply queue vanishing under a waiting call (deleted by an operator or a policy). */
+/**
+ * The reply queue vanishing under a waiting call (deleted by an operator or a policy). Only a
+ * non-exclusive reply queue (oslo's {@code rabbit_transient_quorum_queue}) can be deleted by another
+ * connection; an exclusive one vanishes only with its connection (see the recovery tests).
+ */
 class AmqpReplyQueueIT {
 
   /** Blocks until released. */
@@ -45,7 +49,8 @@ class AmqpReplyQueueIT {
     String topic = TestBroker.name("rq_t");
     Blocking endpoint = new Blocking();
     try (Connection raw = TestBroker.rawConnection();
-         Transport transport = Transport.open(TransportUrl.parse(TestBroker.url()),
+         Transport transport = Transport.open(TransportUrl.parse(TestBroker.url())
+                 .withOption("rabbit_transient_quorum_queue", "true"),
              TransportOptions.builder().controlExchange(exchange).build())) {
       try {
         RpcServer server = RpcServer.builder(transport, Target.topic(topic).withServer("s1")).endpoint(endpoint).build();
@@ -70,7 +75,8 @@ class AmqpReplyQueueIT {
         assertThat(Internal.core(transport).replyQueue()).isEqualTo(replyQueue);
         server.close();
       } finally {
-        TestBroker.delete(raw, new String[] {topic, topic + ".s1"}, new String[] {exchange, topic + "_fanout"});
+        TestBroker.delete(raw, new String[] {topic, topic + ".s1", Internal.core(transport).replyQueue()},
+            new String[] {exchange, topic + "_fanout"});
       }
     }
   }

@@ -19,9 +19,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The objects an RPC server and client declare, checked on the broker: RabbitMQ accepts a
- * re-declaration only with equivalent flags and arguments, so a declare with oslo's flags must pass
- * and one with other flags must fail with 406 PRECONDITION_FAILED (WIRE.md 1.1, pitfall 11).
+ * The objects an RPC server and client declare, checked on the broker (RabbitMQ 3.10, which accepts
+ * oslo's transient defaults): RabbitMQ accepts a re-declaration only with equivalent flags and
+ * arguments, so a declare with oslo's flags must pass and one with other flags must fail with 406
+ * PRECONDITION_FAILED (WIRE.md 1.1, pitfall 11); and what Fjord does when an object exists with
+ * other flags.
  */
 class AmqpTopologyIT {
 
@@ -108,15 +110,44 @@ class AmqpTopologyIT {
   }
 
   @Test
-  void replyQueueIsClientNamedTransientWithXExpires() throws Exception {
+  void replyQueueIsClientNamedAndExclusive() throws Exception {
     try (Transport t = open("")) {
       RpcServer server = RpcServer.builder(t, Target.topic(topic).withServer("s1")).endpoint(new Echo()).build();
       server.start();
       io.fjord.rpc.client.RpcClient.create(t, Target.topic(topic)).call(null, "echo", Map.of("v", "x"), String.class);
       String replyQueue = io.fjord.rpc.internal.Internal.core(t).replyQueue();
       assertThat(replyQueue).matches("reply_[0-9a-f]{32}");
-      assertThat(declare(ch -> ch.queueDeclare(replyQueue, false, false, false, Map.of("x-expires", 1800000)))).isNull();
-      assertThat(declare(ch -> ch.queueDeclare(replyQueue, false, false, false, Map.of()))).contains("PRECONDITION_FAILED");
+      // exclusive to the transport's connection: valid on RabbitMQ 4.3, gone with the connection
+      assertThat(declare(ch -> ch.queueDeclarePassive(replyQueue))).contains("RESOURCE_LOCKED");
+      server.close();
+    }
+  }
+
+  @Test
+  void transientQuorumOptionMakesReplyQueuesOslosQuorumQueuesWithXExpires() throws Exception {
+    String processname = TestBroker.name("p");
+    try (Transport t = open("rabbit_transient_quorum_queue=true&use_queue_manager=true&hostname=h1&processname="
+        + processname)) {
+      RpcServer server = RpcServer.builder(t, Target.topic(topic).withServer("s1")).endpoint(new Echo()).build();
+      server.start();
+      io.fjord.rpc.client.RpcClient.create(t, Target.topic(topic)).call(null, "echo", Map.of("v", "x"), String.class);
+      String replyQueue = io.fjord.rpc.internal.Internal.core(t).replyQueue();
+      try {
+        assertThat(replyQueue).startsWith("reply_h1:" + processname + ":");
+        assertThat(declare(ch -> ch.queueDeclare(replyQueue, true, false, false,
+            Map.of("x-queue-type", "quorum", "x-expires", 1800000)))).isNull();
+        // the fanout exchange is durable with transient quorum queues, as oslo's
+        assertThat(declare(ch -> ch.exchangeDeclare(topic + "_fanout", "fanout", true, true, false, Map.of()))).isNull();
+        server.close();
+        t.close();
+        // a queue manager's names are kept when the process stops (oslo: they expire unused)
+        assertThat(TestBroker.queueExists(raw, replyQueue)).isTrue();
+      } finally {
+        TestBroker.delete(raw, new String[] {replyQueue}, new String[0]);
+        for (int i = 1; i <= 3; i++) {
+          TestBroker.delete(raw, new String[] {topic + "_fanout_h1:" + processname + ":" + i}, new String[0]);
+        }
+      }
     }
   }
 
@@ -151,16 +182,50 @@ class AmqpTopologyIT {
   }
 
   @Test
-  void serverStartFailsWithATypedErrorWhenAnObjectExistsWithOtherFlags() throws Exception {
+  void anExchangeOrQueueThatExistsWithOtherDurabilityIsUsedAsItIs() throws Exception {
     try (Channel ch = raw.createChannel()) {
       ch.exchangeDeclare(exchange, "topic", true, false, false, Map.of());
+      ch.queueDeclare(topic, true, false, false, Map.of());
+    }
+    try (Transport t = open("")) {
+      RpcServer server = RpcServer.builder(t, Target.topic(topic).withServer("s1")).endpoint(new Echo()).build();
+      server.start();
+      assertThat(io.fjord.rpc.client.RpcClient.create(t, Target.topic(topic))
+          .call(null, "echo", Map.of("v", "through the existing objects"), String.class))
+          .isEqualTo("through the existing objects");
+      server.close();
+    }
+    assertThat(declare(ch -> ch.exchangeDeclare(exchange, "topic", true, false, false, Map.of()))).isNull();
+  }
+
+  @Test
+  void aQueueOfAnotherKindFailsTheServerNamingTheQueueBothFlagSetsAndTheMatchingOptions() throws Exception {
+    try (Channel ch = raw.createChannel()) {
+      ch.queueDeclare(topic, false, false, false, Map.of());
+    }
+    try (Transport t = open("rabbit_quorum_queue=true")) {
+      RpcServer server = RpcServer.builder(t, Target.topic(topic).withServer("s1")).endpoint(new Echo()).build();
+      assertThatThrownBy(server::start)
+          .isInstanceOf(TransportException.class)
+          .hasMessageContaining("Queue '" + topic + "' exists with durable=false, exclusive=false, auto_delete=false, "
+              + "arguments={}")
+          .hasMessageContaining("Fjord would declare durable=true, exclusive=false, auto_delete=false, "
+              + "arguments={x-queue-type=quorum}")
+          .hasMessageContaining("rabbit_quorum_queue=false, amqp_durable_queues=false");
+    }
+  }
+
+  @Test
+  void anExchangeOfAnotherTypeFailsNamingBothFlagSets() throws Exception {
+    try (Channel ch = raw.createChannel()) {
+      ch.exchangeDeclare(exchange, "fanout", false, false, false, Map.of());
     }
     try (Transport t = open("")) {
       RpcServer server = RpcServer.builder(t, Target.topic(topic).withServer("s1")).endpoint(new Echo()).build();
       assertThatThrownBy(server::start)
           .isInstanceOf(TransportException.class)
-          .hasMessageContaining("Cannot declare or consume queue '" + topic + "'")
-          .hasMessageContaining("PRECONDITION_FAILED");
+          .hasMessageContaining("Exchange '" + exchange + "' exists with type=fanout, durable=false, auto_delete=false; "
+              + "Fjord needs type=topic");
     }
   }
 

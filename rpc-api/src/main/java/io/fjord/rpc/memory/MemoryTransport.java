@@ -160,6 +160,11 @@ final class MemoryTransport implements DriverTransport {
   }
 
   @Override
+  public io.fjord.rpc.BrokerInfo brokerInfo() {
+    return new io.fjord.rpc.BrokerInfo("memory", "in-process");
+  }
+
+  @Override
   public void close() {
     if (closed) {
       return;

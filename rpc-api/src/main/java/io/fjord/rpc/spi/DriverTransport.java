@@ -77,6 +77,14 @@ public interface DriverTransport extends AutoCloseable {
   }
 
   /**
+   * The broker this transport is connected to, as it announced itself; drivers that know nothing
+   * about it return {@code BrokerInfo("unknown", "unknown")}. MUST NOT block.
+   */
+  default io.fjord.rpc.BrokerInfo brokerInfo() {
+    return new io.fjord.rpc.BrokerInfo("unknown", "unknown");
+  }
+
+  /**
    * Closes connections; MUST return within a bounded time (about 10 s at most) even when the
    * broker is unreachable. Idempotent.
    */

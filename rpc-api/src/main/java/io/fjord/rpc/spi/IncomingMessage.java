@@ -13,6 +13,14 @@ public interface IncomingMessage {
   /** True when the broker has delivered this message before. */
   boolean redelivered();
 
+  /**
+   * How many times the broker delivered this message before, where the broker counts (RabbitMQ quorum
+   * queues' {@code x-delivery-count}, which survives consumer restarts); -1 where it does not.
+   */
+  default long deliveryCount() {
+    return -1;
+  }
+
   /** Where it came from, for logs (a queue name). */
   String source();
 

@@ -1,0 +1,132 @@
+package io.fjord.amqp;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.impl.AMQImpl;
+import io.fjord.rpc.TransportOptions;
+import io.fjord.rpc.TransportUrl;
+import java.io.IOException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A stand-in for a RabbitMQ node in unit tests: connections and channels are dynamic proxies over
+ * amqp-client's interfaces that record every declaration and QoS call, answer as a broker of the given
+ * version would, and, when told to apply RabbitMQ 4.3's rules, refuse a transient non-exclusive queue
+ * with 541 (closing the "connection") as the real broker does. Thread-safe.
+ */
+final class FakeBroker {
+  /** One recorded call: the connection's name, the method and its arguments. */
+  record Call(String connection, String method, List<Object> args) {
+    Object arg(int i) {
+      return args.get(i);
+    }
+  }
+
+  private final String version;
+  private final boolean refuseTransient;
+  private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicLong tags = new AtomicLong();
+
+  FakeBroker(String version, boolean refuseTransient) {
+    this.version = version;
+    this.refuseTransient = refuseTransient;
+  }
+
+  /** Opens a transport on this fake broker. */
+  AmqpTransport open(String query) {
+    TransportUrl url = TransportUrl.parse("rabbit://guest:guest@fake:5672/" + (query.isEmpty() ? "" : "?" + query));
+    return new AmqpTransport(url, TransportOptions.defaults(), (factory, hosts, name) -> connection(name));
+  }
+
+  List<Call> calls() {
+    synchronized (calls) {
+      return List.copyOf(calls);
+    }
+  }
+
+  List<Call> calls(String method) {
+    return calls().stream().filter(c -> c.method().equals(method)).toList();
+  }
+
+  private Connection connection(String name) {
+    InvocationHandler h = (proxy, m, args) -> switch (m.getName()) {
+      case "createChannel" -> channel(name);
+      case "getServerProperties" -> Map.of("product", "RabbitMQ", "version", version);
+      case "getAddress" -> InetAddress.getLoopbackAddress();
+      case "getPort" -> 5672;
+      case "isOpen" -> true;
+      case "toString" -> "FakeConnection(" + name + ")";
+      case "hashCode" -> System.identityHashCode(proxy);
+      case "equals" -> proxy == args[0];
+      default -> defaultValue(m.getReturnType());
+    };
+    return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {Connection.class, Recoverable.class}, h);
+  }
+
+  private Channel channel(String connection) {
+    InvocationHandler h = (proxy, m, args) -> {
+      List<Object> a = args == null ? List.of() : java.util.Arrays.asList(args);
+      if (m.getName().startsWith("queue") || m.getName().startsWith("exchange") || m.getName().equals("basicQos")
+          || m.getName().equals("basicConsume")) {
+        calls.add(new Call(connection, m.getName(), a));
+      }
+      switch (m.getName()) {
+        case "queueDeclare" -> {
+          if (a.size() >= 4 && refuseTransient && !(Boolean) a.get(1) && !(Boolean) a.get(2)) {
+            throw new IOException(new ShutdownSignalException(true, false, new AMQImpl.Connection.Close(541,
+                "INTERNAL_ERROR - Feature `transient_nonexcl_queues` is deprecated.", 50, 10), proxy));
+          }
+          return null;
+        }
+        case "basicConsume" -> {
+          return "ctag-" + tags.incrementAndGet();
+        }
+        case "getNextPublishSeqNo" -> {
+          return tags.incrementAndGet();
+        }
+        case "isOpen" -> {
+          return true;
+        }
+        case "toString" -> {
+          return "FakeChannel(" + connection + ")";
+        }
+        case "hashCode" -> {
+          return System.identityHashCode(proxy);
+        }
+        case "equals" -> {
+          return proxy == args[0];
+        }
+        default -> {
+          return defaultValue(m.getReturnType());
+        }
+      }
+    };
+    return (Channel) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Channel.class}, h);
+  }
+
+  private static Object defaultValue(Class<?> type) {
+    if (type == boolean.class) {
+      return false;
+    }
+    if (type == int.class) {
+      return 0;
+    }
+    if (type == long.class) {
+      return 0L;
+    }
+    if (type == double.class) {
+      return 0.0;
+    }
+    return null;
+  }
+}
