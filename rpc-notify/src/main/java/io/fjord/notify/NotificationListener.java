@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * <p>Delivery is at-least-once: a message is acknowledged after its endpoints returned. An endpoint
  * returning {@link NotificationResult#REQUEUE} or throwing asks for redelivery, which happens only
  * when requeue is allowed (otherwise the message is acknowledged and dropped, as oslo does). A
- * message requeued more than {@code maxRedeliveries} times is sent to the dead-letter topic, or
- * dropped with an error log when none is set: a poison message never loops forever. Messages that
+ * message requeued more than {@code maxRedeliveries} times (or than the broker's delivery limit, when
+ * lower) is sent to the dead-letter topic, or rejected with an error log when none is set (dropped, or
+ * dead-lettered by the broker when its queue has a dead-letter exchange): a poison message never
+ * loops forever. Messages that
  * cannot be decoded are rejected without requeue; unknown priorities and duplicates (by
  * {@code _unique_id}, last 16) are acknowledged and dropped; the listener keeps running.
  *
@@ -65,6 +67,8 @@ public final class NotificationListener implements AutoCloseable {
   private final String pool;
   private final boolean allowRequeue;
   private final int maxRedeliveries;
+  /** maxRedeliveries, lowered to the broker's delivery limit of the queues when that is lower. */
+  private volatile int redeliveryLimit;
   private final String deadLetterTopic;
   private final int batchSize;
   private final Duration batchTimeout;
@@ -86,6 +90,7 @@ public final class NotificationListener implements AutoCloseable {
     this.pool = b.pool;
     this.allowRequeue = b.allowRequeue;
     this.maxRedeliveries = b.maxRedeliveries;
+    this.redeliveryLimit = b.maxRedeliveries;
     this.deadLetterTopic = b.deadLetterTopic;
     this.batchSize = b.batchSize;
     this.batchTimeout = b.batchTimeout;
@@ -114,7 +119,17 @@ public final class NotificationListener implements AutoCloseable {
   public void start() {
     Set<String> names = new LinkedHashSet<>();
     priorities().forEach(p -> names.add(p.routingName()));
-    lifecycle.start(() -> core.driver().listenForNotifications(targets, names, pool, this::onMessage));
+    lifecycle.start(() -> {
+      io.fjord.rpc.spi.DriverListener l = core.driver().listenForNotifications(targets, names, pool, this::onMessage);
+      java.util.OptionalInt limit = l.deliveryLimit();
+      redeliveryLimit = limit.isPresent() ? Math.min(maxRedeliveries, limit.getAsInt()) : maxRedeliveries;
+      if (allowRequeue && limit.isPresent() && limit.getAsInt() < maxRedeliveries) {
+        log.warn("maxRedeliveries {} of {} is above the broker's delivery limit of its queues ({}; RabbitMQ 4's quorum "
+            + "default is 20): a notification is settled as poison after {} redeliveries", maxRedeliveries, this,
+            limit.getAsInt(), limit.getAsInt());
+      }
+      return l;
+    });
   }
 
   /** Stops consuming; notifications already received are still processed (a pending batch is flushed). */
@@ -245,7 +260,11 @@ public final class NotificationListener implements AutoCloseable {
       synchronized (redeliveries) {
         count = key == null ? 1 : redeliveries.merge(key, 1, Integer::sum);
       }
-      if (count <= maxRedeliveries) {
+      if (message.deliveryCount() >= 0) {
+        // the broker's count survives listener restarts and counts other listeners' attempts
+        count = (int) Math.max(count, Math.min(Integer.MAX_VALUE, message.deliveryCount() + 1));
+      }
+      if (count <= redeliveryLimit) {
         message.reject(true);
         observer.settled(n, NotificationObserver.Outcome.REQUEUED);
         return;
@@ -269,8 +288,9 @@ public final class NotificationListener implements AutoCloseable {
     String what = p == null ? "a notification" : "notification " + p.notification.eventType() + " ("
         + p.notification.metadata().messageId() + ")";
     if (deadLetterTopic == null) {
-      log.error("Dropping {} after {} redeliveries (no dead-letter topic configured)", what, maxRedeliveries);
-      message.ack();
+      log.error("Dropping {} after {} redeliveries (no dead-letter topic configured; the broker dead-letters it when "
+          + "its queue has a dead-letter exchange)", what, redeliveryLimit);
+      message.reject(false);
       observer.settled(p == null ? null : p.notification, NotificationObserver.Outcome.DROPPED);
       return;
     }
@@ -279,7 +299,7 @@ public final class NotificationListener implements AutoCloseable {
     try {
       core.driver().sendNotification(Target.topic(deadLetterTopic), priority, message.body(),
           new SendOptions(null, false, null, deadline)).get(10, TimeUnit.SECONDS);
-      log.error("Moved {} to dead-letter topic {} after {} redeliveries", what, deadLetterTopic, maxRedeliveries);
+      log.error("Moved {} to dead-letter topic {} after {} redeliveries", what, deadLetterTopic, redeliveryLimit);
       message.ack();
       observer.settled(p == null ? null : p.notification, NotificationObserver.Outcome.DEAD_LETTERED);
     } catch (Exception e) {
@@ -433,7 +453,15 @@ public final class NotificationListener implements AutoCloseable {
       return this;
     }
 
-    /** Redeliveries before a message counts as poison. Default 5. */
+    /**
+     * Redeliveries before a message counts as poison (then it goes to the dead-letter topic, or is
+     * rejected: dropped, or dead-lettered by the broker when its queue has a dead-letter exchange).
+     * Default 5. Where the broker itself limits deliveries (RabbitMQ quorum queues:
+     * {@code rabbit_quorum_delivery_limit}, by default 20 since RabbitMQ 4.0) and its limit is lower, the
+     * listener settles poison at the broker's limit instead, so a message is never dropped by the
+     * broker behind the dead-letter topic's back; the count is the broker's own where it keeps one
+     * ({@code x-delivery-count}), so it survives listener restarts.
+     */
     public Builder maxRedeliveries(int maxRedeliveries) {
       if (maxRedeliveries < 0) {
         throw new IllegalArgumentException("maxRedeliveries must be >= 0, got " + maxRedeliveries);
