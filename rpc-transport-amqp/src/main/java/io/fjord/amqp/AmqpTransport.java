@@ -186,6 +186,13 @@ final class AmqpTransport implements DriverTransport {
       throws IOException, TimeoutException {
     ConnectionFactory f = factory.clone();
     f.setAutomaticRecoveryEnabled(false);
+    // a refusal closes the socket under amqp-client's reader: expected here, not worth its warning
+    f.setExceptionHandler(new com.rabbitmq.client.impl.ForgivingExceptionHandler() {
+      @Override
+      public void handleUnexpectedConnectionDriverException(Connection conn, Throwable exception) {
+        log.debug("Probe connection closed: {}", exception.toString());
+      }
+    });
     Connection probe = connector.connect(f, hosts, name + ":probe");
     try {
       Channel ch = probe.createChannel();

@@ -9,32 +9,34 @@ import java.util.Set;
 /**
  * The RabbitMQ driver (AMQP 0-9-1 on amqp-client) for schemes {@code rabbit://}, {@code amqp://},
  * {@code amqps://} (TLS) and oslo's alias {@code kombu://}, producing and consuming exactly
- * oslo.messaging's rabbit-driver wire format.
+ * oslo.messaging's rabbit-driver wire format, on RabbitMQ 3.10 through 4.3.
  *
- * <p>URL options (oslo's {@code [oslo_messaging_rabbit]} names are accepted as aliases):
- * <table>
- *   <caption>Options</caption>
- *   <tr><th>option</th><th>alias</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>heartbeat</td><td>heartbeat_timeout_threshold</td><td>60</td><td>AMQP heartbeat, seconds (0 off)</td></tr>
- *   <tr><td>ssl</td><td></td><td>false (true for amqps)</td><td>TLS, verifying the broker certificate and host name</td></tr>
- *   <tr><td>ssl_ca_file</td><td></td><td>JDK trust store</td><td>PEM file of trusted CA certificates</td></tr>
- *   <tr><td>ssl_verify</td><td></td><td>true</td><td>false trusts any certificate (testing only)</td></tr>
- *   <tr><td>prefetch</td><td>rabbit_qos_prefetch_count</td><td>64</td><td>unacknowledged deliveries per server consumer</td></tr>
- *   <tr><td>confirms</td><td></td><td>true</td><td>publisher confirms: a send completes when the broker has the message</td></tr>
- *   <tr><td>durable</td><td>amqp_durable_queues</td><td>false</td><td>durable topic exchange and queues</td></tr>
- *   <tr><td>auto_delete</td><td>amqp_auto_delete</td><td>false</td><td>auto-delete topic exchange and queues</td></tr>
- *   <tr><td>transient_queue_ttl</td><td>rabbit_transient_queues_ttl</td><td>1800</td><td>x-expires of reply and fanout queues, seconds</td></tr>
- *   <tr><td>connection_timeout</td><td></td><td>5</td><td>TCP connect and handshake timeout, seconds</td></tr>
- *   <tr><td>recovery_interval</td><td></td><td>1</td><td>delay between reconnection attempts, seconds</td></tr>
- *   <tr><td>reply_retry_timeout</td><td>kombu_missing_consumer_retry_timeout</td><td>60</td><td>how long a reply to a missing reply queue is retried</td></tr>
- *   <tr><td>quorum</td><td>rabbit_quorum_queue</td><td>false</td><td>quorum shared queues ({@code x-queue-type=quorum}); forces durable</td></tr>
- *   <tr><td>quorum_delivery_limit</td><td>rabbit_quorum_delivery_limit</td><td>0 (none)</td><td>{@code x-delivery-limit}: redeliveries before a message is dropped or dead-lettered</td></tr>
- *   <tr><td>quorum_max_memory_length</td><td>rabbit_quroum_max_memory_length (sic)</td><td>0 (none)</td><td>{@code x-max-in-memory-length}</td></tr>
- *   <tr><td>quorum_max_memory_bytes</td><td>rabbit_quroum_max_memory_bytes (sic)</td><td>0 (none)</td><td>{@code x-max-in-memory-bytes}</td></tr>
- *   <tr><td>dead_letter_exchange</td><td></td><td>none</td><td>{@code x-dead-letter-exchange} of shared queues (Fjord only: oslo peers declaring the same queues must use it too)</td></tr>
- * </table>
- *
- * <p>Hosts are tried in the URL's order. Thread-safe.
+ * <p>URL query options are oslo.messaging's {@code [oslo_messaging_rabbit]} options under oslo's
+ * names, with oslo's semantics (the README's "Transport URL options" table says what Fjord does with
+ * each; Fjord's short names in brackets):
+ * <ul>
+ *   <li>topology: {@code amqp_durable_queues} ({@code durable}; unset: durable exactly when the broker
+ *       refuses transient non-exclusive queues, as RabbitMQ 4.3 does by default), {@code amqp_auto_delete}
+ *       ({@code auto_delete}), {@code rabbit_quorum_queue} ({@code quorum}), {@code rabbit_transient_quorum_queue},
+ *       {@code rabbit_quorum_delivery_limit}, {@code rabbit_quorum_max_memory_length},
+ *       {@code rabbit_quorum_max_memory_bytes}, {@code rabbit_stream_fanout}, {@code use_queue_manager},
+ *       {@code hostname}, {@code processname}, {@code rabbit_transient_queues_ttl}
+ *       ({@code transient_queue_ttl}), {@code rabbit_ha_queues}, {@code dead_letter_exchange} (Fjord's);</li>
+ *   <li>consuming and publishing: {@code rabbit_qos_prefetch_count} ({@code prefetch}, default 64),
+ *       {@code confirms} (Fjord's, default true), {@code kombu_compression}, {@code enable_cancel_on_failover},
+ *       {@code kombu_reconnect_delay}, {@code kombu_reconnect_splay}, {@code kombu_missing_consumer_retry_timeout}
+ *       ({@code reply_retry_timeout}), {@code direct_mandatory_flag} (no effect);</li>
+ *   <li>connections: {@code heartbeat_timeout_threshold} ({@code heartbeat}), {@code heartbeat_rate},
+ *       {@code heartbeat_in_pthread} (no effect), {@code kombu_failover_strategy}, {@code rabbit_retry_interval}, {@code rabbit_retry_backoff},
+ *       {@code rabbit_interval_max}, {@code rabbit_login_method}, {@code connection_timeout} and
+ *       {@code recovery_interval} (Fjord's), {@code rpc_conn_pool_size}, {@code conn_pool_min_size},
+ *       {@code conn_pool_ttl};</li>
+ *   <li>TLS: {@code ssl}, {@code ssl_ca_file}, {@code ssl_cert_file}, {@code ssl_key_file}, {@code ssl_version},
+ *       {@code ssl_enforce_hostname_verification}, {@code ssl_verify} (Fjord's), {@code ssl_enforce_fips_mode}.</li>
+ * </ul>
+ * Unknown options, invalid values and combinations oslo refuses fail {@link #open} with an
+ * {@link IllegalArgumentException} naming the option; options without effect are accepted and
+ * logged once. Hosts are tried in the URL's order. Thread-safe.
  */
 public final class RabbitDriver implements TransportDriver {
 
