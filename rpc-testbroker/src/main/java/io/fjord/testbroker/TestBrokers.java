@@ -105,6 +105,14 @@ public final class TestBrokers {
     }
   }
 
+  /**
+   * True when the broker at {@code transportUrl} declares a queue that is neither durable nor
+   * exclusive; RabbitMQ 4.3 (and 4.0 to 4.2 configured like it) refuses one with 541 instead.
+   */
+  public static boolean permitsTransientNonExclusiveQueues(String transportUrl) throws Exception {
+    return Rabbit4Discovery.permitsTransientNonExclusiveQueues(transportUrl);
+  }
+
   /** True when something accepts TCP connections at {@code host:port} within a second. */
   public static boolean answers(String host, int port) {
     try (Socket s = new Socket()) {
