@@ -44,7 +44,7 @@ public final class RabbitNode implements AutoCloseable {
 
   /**
    * Starts a node of the chroot's RabbitMQ 4.x with RabbitMQ 4.3's rules on a free port from 5801
-   * and waits until it accepts AMQP connections (about 6 s). Needs root; builds the chroot with
+   * and waits until it accepts AMQP connections (about 2 s here). Needs root; builds the chroot with
    * {@code .ci/rabbitmq4} when it is missing.
    */
   public static RabbitNode startRabbit4() throws Exception {
@@ -63,9 +63,9 @@ public final class RabbitNode implements AutoCloseable {
    * Starts {@code size} nodes sharing an Erlang cookie and joins them into one cluster; the first
    * node is the seed. Measured here: about 20 s for three.
    */
-  public static java.util.List<RabbitNode> startCluster(int size) throws Exception {
+  public static List<RabbitNode> startCluster(int size) throws Exception {
     String cookie = "FJORDTEST" + Long.toHexString(System.nanoTime()).toUpperCase(java.util.Locale.ROOT);
-    java.util.List<RabbitNode> nodes = new java.util.ArrayList<>();
+    List<RabbitNode> nodes = new java.util.ArrayList<>();
     try {
       for (int i = 0; i < size; i++) {
         nodes.add(start(RabbitInstall.HOST, null, cookie));
