@@ -106,17 +106,20 @@ public final class Rabbit4Chroot {
     if (script == null) {
       return SCRIPT + " was not found in " + System.getProperty("user.dir") + " or its parents";
     }
-    return run(script, SCRIPT_TIMEOUT);
-  }
-
-  /** Runs {@code bash script start} in the script's project; null when it exited 0, else how it failed. */
-  static String run(Path script, Duration timeout) {
     Path log;
     try {
       log = Files.createTempFile("fjord-rabbitmq4-start-", ".log");
     } catch (IOException e) {
       return "cannot create a log file for " + SCRIPT + ": " + e.getMessage();
     }
+    return run(script, SCRIPT_TIMEOUT, log);
+  }
+
+  /**
+   * Runs {@code bash script start} in the script's project, its output to {@code log}; null when it
+   * exited 0, else how it failed.
+   */
+  static String run(Path script, Duration timeout, Path log) {
     System.err.println("rpc-testbroker: running bash " + script + " start (builds the RabbitMQ 4 chroot when missing, "
         + "up to about 4 minutes); log: " + log);
     try {

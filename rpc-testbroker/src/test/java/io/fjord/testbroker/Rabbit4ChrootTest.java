@@ -22,7 +22,7 @@ class Rabbit4ChrootTest {
   void aFailingScriptIsReportedWithTheTailOfItsLog(@TempDir Path project) throws Exception {
     Path script = script(project, "for i in $(seq 1 30); do echo \"line $i of $1\"; done; exit 3");
 
-    String failure = Rabbit4Chroot.run(script, Duration.ofSeconds(30));
+    String failure = Rabbit4Chroot.run(script, Duration.ofSeconds(30), project.resolve("start.log"));
 
     assertThat(failure).contains("bash " + script + " start failed (exit 3)").contains("line 30 of start")
         .contains("line 11 of start").doesNotContain("line 10 of start");
@@ -33,7 +33,7 @@ class Rabbit4ChrootTest {
     Path script = script(project, "echo building; exec sleep 60");
 
     long start = System.nanoTime();
-    String failure = Rabbit4Chroot.run(script, Duration.ofMillis(500));
+    String failure = Rabbit4Chroot.run(script, Duration.ofMillis(500), project.resolve("start.log"));
 
     assertThat(failure).contains("did not finish within 0 s").contains("building");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -43,7 +43,7 @@ class Rabbit4ChrootTest {
   void aSucceedingScriptRunsInItsProject(@TempDir Path project) throws Exception {
     Path script = script(project, "[ -f .ci/rabbitmq4 ] && [ \"$1\" = start ]");
 
-    assertThat(Rabbit4Chroot.run(script, Duration.ofSeconds(30))).isNull();
+    assertThat(Rabbit4Chroot.run(script, Duration.ofSeconds(30), project.resolve("start.log"))).isNull();
   }
 
   @Test
