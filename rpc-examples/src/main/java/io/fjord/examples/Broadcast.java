@@ -21,8 +21,6 @@ public final class Broadcast {
   private Broadcast() {
   }
 
-  /** URL options on RabbitMQ: queues go away with the servers. */
-  static final String RABBIT_OPTIONS = "auto_delete=true";
   static final List<String> SERVERS = List.of("cache-1", "cache-2", "cache-3");
   private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -46,7 +44,7 @@ public final class Broadcast {
   }
 
   public static void main(String[] args) throws Exception {
-    if (!run(Brokers.pick(RABBIT_OPTIONS), Brokers.newId(), System.out)) {
+    if (!run(Brokers.pick(""), Brokers.newId(), System.out)) {
       System.exit(1);
     }
   }
@@ -82,6 +80,8 @@ public final class Broadcast {
           + "), the fanout cast reached all " + SERVERS.size() + " once each."
           : "FAILED: cast reached " + received.get("cast") + ", fanout reached " + fanout);
       return ok;
+    } finally {
+      Declared.by(url, id).rpcTopic(topic, SERVERS).delete(out);
     }
   }
 }

@@ -12,8 +12,8 @@ import java.util.UUID;
 /**
  * What every example shares: picking the transport URL ({@code $FJORD_URL} or
  * {@code $FJORD_TRANSPORT_URL}, as the {@code fjord} command reads, else RabbitMQ on
- * localhost if it answers, else {@code memory://}), fresh names, and deleting what an example
- * left on RabbitMQ. Stateless and thread-safe.
+ * localhost if it answers, else {@code memory://}), fresh names, and a connection for deleting
+ * what an example left on RabbitMQ ({@link Declared}). Stateless and thread-safe.
  */
 final class Brokers {
   private Brokers() {
@@ -22,20 +22,23 @@ final class Brokers {
   static final String LOCAL_RABBIT = "rabbit://guest:guest@localhost:5672/";
 
   /**
-   * @param query URL options for the RabbitMQ case (e.g. {@code auto_delete=true}), or ""
+   * The URL an example's main runs on, with the queue manager's names added ({@link
+   * #withQueueManagerNames}).
+   *
+   * @param query URL options for the RabbitMQ case (e.g. {@code rabbit_qos_prefetch_count=1}), or ""
    */
   static String pick(String query) {
     for (String name : new String[] {"FJORD_URL", "FJORD_TRANSPORT_URL"}) {
       String env = System.getenv(name);
       if (env != null && !env.isBlank()) {
         System.out.println("Using " + name + " (" + TransportUrl.parse(env) + ")");
-        return withOptions(env, query);
+        return withQueueManagerNames(withOptions(env, query));
       }
     }
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("localhost", 5672), 1000);
       System.out.println("Using RabbitMQ at localhost:5672");
-      return withOptions(LOCAL_RABBIT, query);
+      return withQueueManagerNames(withOptions(LOCAL_RABBIT, query));
     } catch (IOException e) {
       System.out.println("No RabbitMQ answers at localhost:5672; using the in-process memory:// transport");
       return "memory://";
@@ -59,6 +62,24 @@ final class Brokers {
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * With {@code use_queue_manager} on, {@code url} with a {@code hostname} (this machine's) and a
+   * {@code processname} ({@code fjord-example-<id>}) when it names none: the queue manager names
+   * reply queues after them, and an example can only delete reply queues whose names it knows.
+   */
+  static String withQueueManagerNames(String url) {
+    if (isMemory(url) || !Declared.queueManager(TransportUrl.parse(url).options())) {
+      return url;
+    }
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "localhost";
+    }
+    return withOptions(url, "hostname=" + host + "&processname=fjord-example-" + newId());
   }
 
   static boolean isMemory(String url) {
@@ -85,7 +106,12 @@ final class Brokers {
    * runs never meet and never clash with an {@code openstack} exchange declared with other flags.
    */
   static TransportOptions ownExchange(String id) {
-    return TransportOptions.builder().controlExchange("fjord_demo_" + id).build();
+    return TransportOptions.builder().controlExchange(exchangeName(id)).build();
+  }
+
+  /** The control exchange of a run with names made from {@code id}. */
+  static String exchangeName(String id) {
+    return "fjord_demo_" + id;
   }
 
   /** A short random id for an example's names, so runs never see each other's traffic. */
@@ -94,13 +120,10 @@ final class Brokers {
   }
 
   /**
-   * Deletes queues an example left on RabbitMQ (oslo's notifier declares {@code <topic>.<priority>}
-   * queues that outlive it). Uses amqp-client directly: Fjord's API has no admin operations.
+   * An amqp-client connection to {@code url}'s first host and virtual host, for deleting what an
+   * example declared: Fjord's API has no admin operations. The caller closes it.
    */
-  static void deleteQueues(String url, String... queues) {
-    if (!url.startsWith("rabbit://") && !url.startsWith("amqp://")) {
-      return;
-    }
+  static com.rabbitmq.client.Connection connect(String url, String name) throws Exception {
     TransportUrl u = TransportUrl.parse(url);
     com.rabbitmq.client.ConnectionFactory f = new com.rabbitmq.client.ConnectionFactory();
     TransportUrl.Host h = u.hosts().get(0);
@@ -109,13 +132,6 @@ final class Brokers {
     f.setUsername(h.username() == null ? "guest" : h.username());
     f.setPassword(h.password() == null ? "guest" : h.password());
     f.setVirtualHost(u.virtualHost());
-    try (com.rabbitmq.client.Connection c = f.newConnection("fjord-example-cleanup");
-         com.rabbitmq.client.Channel ch = c.createChannel()) {
-      for (String q : queues) {
-        ch.queueDelete(q);
-      }
-    } catch (Exception e) {
-      System.out.println("(could not delete the example's queues: " + e.getMessage() + ")");
-    }
+    return f.newConnection(name);
   }
 }

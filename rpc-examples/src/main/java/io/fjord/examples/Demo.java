@@ -10,6 +10,7 @@ import io.fjord.rpc.client.RpcClient;
 import io.fjord.rpc.server.RpcServer;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,11 +55,10 @@ public final class Demo {
     }
   }
 
-  /** URL options when the demo runs on RabbitMQ: its queues go away with its servers. */
-  static final String RABBIT_OPTIONS = "auto_delete=true";
+  private static final String[] HOSTS = {"host-1", "host-2"};
 
   public static void main(String[] args) throws Exception {
-    if (!run(Brokers.pick(RABBIT_OPTIONS), Brokers.newId(), System.out)) {
+    if (!run(Brokers.pick(""), Brokers.newId(), System.out)) {
       System.exit(1);
     }
   }
@@ -69,7 +69,7 @@ public final class Demo {
     CountDownLatch casts = new CountDownLatch(1);
     CountDownLatch fanouts = new CountDownLatch(2);
     try (Transport transport = Transport.open(TransportUrl.parse(url), Brokers.ownExchange(id))) {
-      for (String host : new String[] {"host-1", "host-2"}) {
+      for (String host : HOSTS) {
         RpcServer.builder(transport, Target.topic(topic).withServer(host))
             .endpoint(new Greeter(host, casts, fanouts, out))
             .build()
@@ -100,6 +100,8 @@ public final class Demo {
       out.println(ok ? "OK: call, direct call, cast and fanout all worked."
           : "FAILED: cast arrived=" + castArrived + ", fanout reached both=" + fanoutArrived + ", direct=" + direct);
       return ok;
+    } finally {
+      Declared.by(url, id).rpcTopic(topic, List.of(HOSTS)).delete(out);
     }
   }
 }

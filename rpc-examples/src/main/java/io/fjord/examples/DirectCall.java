@@ -24,8 +24,6 @@ public final class DirectCall {
   private DirectCall() {
   }
 
-  /** URL options on RabbitMQ: queues go away with the servers. */
-  static final String RABBIT_OPTIONS = "auto_delete=true";
   /** Each host's free memory in MB. */
   static final Map<String, Integer> HOSTS = hosts();
 
@@ -67,7 +65,7 @@ public final class DirectCall {
   }
 
   public static void main(String[] args) throws Exception {
-    if (!run(Brokers.pick(RABBIT_OPTIONS), Brokers.newId(), System.out)) {
+    if (!run(Brokers.pick(""), Brokers.newId(), System.out)) {
       System.exit(1);
     }
   }
@@ -104,6 +102,8 @@ public final class DirectCall {
       out.println(ok ? "OK: the instance was built on the chosen host, and only there."
           : "FAILED: chose " + best.host() + ", builds per host " + builds.snapshot());
       return ok;
+    } finally {
+      Declared.by(url, id).rpcTopic(topic, HOSTS.keySet()).delete(out);
     }
   }
 }

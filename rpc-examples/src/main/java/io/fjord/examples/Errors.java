@@ -31,8 +31,6 @@ public final class Errors {
   private Errors() {
   }
 
-  /** URL options on RabbitMQ: queues go away with the server. */
-  static final String RABBIT_OPTIONS = "auto_delete=true";
   /** How long {@code long_task} runs: longer than the call-monitor timeout below. */
   static final Duration LONG_TASK = Duration.ofSeconds(3);
   static final Duration CALL_MONITOR = Duration.ofSeconds(2);
@@ -71,7 +69,7 @@ public final class Errors {
   }
 
   public static void main(String[] args) throws Exception {
-    if (!run(Brokers.pick(RABBIT_OPTIONS), Brokers.newId(), System.out)) {
+    if (!run(Brokers.pick(""), Brokers.newId(), System.out)) {
       System.exit(1);
     }
   }
@@ -146,6 +144,8 @@ public final class Errors {
       if (took < CALL_MONITOR.toMillis()) {
         failures.add("long_task took only " + took + " ms");
       }
+    } finally {
+      Declared.by(url, id).rpcTopic(topic, List.of("inventory-1")).delete(out);
     }
     boolean ok = failures.isEmpty();
     out.println(ok ? "OK: the allowed type was rethrown, other types arrived as RemoteException, the unanswered call "

@@ -8,6 +8,7 @@ import io.fjord.rpc.client.RpcClient;
 import io.fjord.rpc.server.RpcServer;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,9 +20,6 @@ public final class HelloWorld {
   private HelloWorld() {
   }
 
-  /** URL options when the example runs on RabbitMQ: its queues go away with its server. */
-  static final String RABBIT_OPTIONS = "auto_delete=true";
-
   /** The endpoint: every public method is an RPC method, arguments bound by name. */
   public static final class Greeter {
     public String hello(String name) {
@@ -30,7 +28,7 @@ public final class HelloWorld {
   }
 
   public static void main(String[] args) throws Exception {
-    if (!run(Brokers.pick(RABBIT_OPTIONS), Brokers.newId(), System.out)) {
+    if (!run(Brokers.pick(""), Brokers.newId(), System.out)) {
       System.exit(1);
     }
   }
@@ -52,6 +50,8 @@ public final class HelloWorld {
       boolean ok = "Hello, world!".equals(reply);
       out.println(ok ? "OK: one call, one reply." : "FAILED: expected \"Hello, world!\", got " + reply);
       return ok;
+    } finally {
+      Declared.by(url, id).rpcTopic(topic, List.of("server-1")).delete(out);
     }
   }
 }

@@ -25,8 +25,6 @@ public final class LifecycleNotifications {
   private LifecycleNotifications() {
   }
 
-  /** URL options on RabbitMQ: the pool queues and the exchange go away with the listeners. */
-  static final String RABBIT_OPTIONS = "auto_delete=true";
   static final List<String> EVENTS = List.of("compute.instance.create.start", "compute.instance.create.end",
       "compute.instance.delete.start", "compute.instance.delete.error");
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -63,7 +61,7 @@ public final class LifecycleNotifications {
   }
 
   public static void main(String[] args) throws Exception {
-    if (!run(Brokers.pick(RABBIT_OPTIONS), Brokers.newId(), System.out)) {
+    if (!run(Brokers.pick(""), Brokers.newId(), System.out)) {
       System.exit(1);
     }
   }
@@ -111,8 +109,9 @@ public final class LifecycleNotifications {
       out.println("billing-1 got " + byListener.get("billing-1") + ", billing-2 got " + byListener.get("billing-2"));
       out.println(ok ? "OK: each pool received all " + EVENTS.size() + " events exactly once (billing shared them "
           + "between its two listeners)." : "FAILED: per pool " + byPool.snapshot());
+    } finally {
+      Declared.by(url, id).notifications(topic, "info", "error").queue(billingQueue).queue(auditQueue).delete(out);
     }
-    Brokers.deleteQueues(url, topic + ".info", topic + ".error", billingQueue, auditQueue);
     return ok;
   }
 

@@ -25,8 +25,6 @@ public final class TopicPatterns {
   private TopicPatterns() {
   }
 
-  /** URL options on RabbitMQ: the notification queues and exchange go away with the listener. */
-  static final String RABBIT_OPTIONS = "auto_delete=true";
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   /** Published in this order: event type, and whether it is an error. */
@@ -65,7 +63,7 @@ public final class TopicPatterns {
   }
 
   public static void main(String[] args) throws Exception {
-    String url = Brokers.pick(RABBIT_OPTIONS);
+    String url = Brokers.pick("");
     if (!run(url, Brokers.newId(), System.out)) {
       System.exit(1);
     }
@@ -110,8 +108,9 @@ public final class TopicPatterns {
       out.println(ok ? "OK: compute.instance.* saw " + compute.size() + " events, *.error saw " + errors.size()
           + ", everything saw all " + EVENTS.size() + "."
           : "FAILED: seen " + seen.snapshot());
+    } finally {
+      Declared.by(url, id).notifications(topic, "info", "error").delete(out);
     }
-    Brokers.deleteQueues(url, topic + ".info", topic + ".error");
     return ok;
   }
 

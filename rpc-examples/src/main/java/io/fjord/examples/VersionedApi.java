@@ -31,9 +31,6 @@ public final class VersionedApi {
   private VersionedApi() {
   }
 
-  /** URL options on RabbitMQ: queues go away with the server. */
-  static final String RABBIT_OPTIONS = "auto_delete=true";
-
   /** The compute API at 1.3: {@code stop_instance} exists since 1.0, {@code clean_shutdown} since 1.3. */
   @RpcEndpoint(namespace = "compute", version = "1.3")
   public static final class ComputeManager {
@@ -75,7 +72,7 @@ public final class VersionedApi {
   }
 
   public static void main(String[] args) throws Exception {
-    if (!run(Brokers.pick(RABBIT_OPTIONS), Brokers.newId(), System.out)) {
+    if (!run(Brokers.pick(""), Brokers.newId(), System.out)) {
       System.exit(1);
     }
   }
@@ -136,6 +133,8 @@ public final class VersionedApi {
       } catch (UnsupportedRpcVersionException e) {
         out.println("   namespace baseapi 1.1: " + e.remoteClass() + ": " + e.remoteMessage());
       }
+    } finally {
+      Declared.by(url, id).rpcTopic(topic, List.of("compute-1")).delete(out);
     }
     boolean ok = failures.isEmpty();
     out.println(ok ? "OK: the 1.3 form, the 1.0 fallback under the cap, the cap refusing 1.3, and UnsupportedVersion "

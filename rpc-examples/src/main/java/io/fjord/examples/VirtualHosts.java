@@ -26,18 +26,21 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>On RabbitMQ at localhost the example creates its two virtual hosts with {@code rabbitmqctl
  * add_vhost} and {@code set_permissions} for the URL's user, and deletes them afterwards (which
- * deletes everything in them). Without {@code rabbitmqctl}, or for a remote broker, it says so and
- * runs on two {@code memory://} virtual hosts, which are as isolated. Exits non-zero when a message
- * crossed or did not arrive.
+ * deletes everything in them). The command is {@code rabbitmqctl} unless the system property
+ * {@code fjord.rabbitmqctl} or the environment variable {@code FJORD_RABBITMQCTL} names another
+ * (e.g. {@code bash .ci/rabbitmq4 ctl} for the project's RabbitMQ 4.x node); it must manage the
+ * node that listens on the URL's port. Without such a command, or for a remote broker, it says so
+ * and runs on two {@code memory://} virtual hosts, which are as isolated. Exits non-zero when a
+ * message crossed or did not arrive.
  */
 public final class VirtualHosts {
   private VirtualHosts() {
   }
 
-  /** URL options on RabbitMQ: queues go away with the servers (the virtual hosts go anyway). */
-  static final String RABBIT_OPTIONS = "auto_delete=true";
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final Duration CTL_TIMEOUT = Duration.ofSeconds(60);
+  /** The system property naming the rabbitmqctl command (words separated by spaces). */
+  static final String CTL_PROPERTY = "fjord.rabbitmqctl";
 
   /** The endpoint of the server in each virtual host. */
   public static final class Inventory {
@@ -59,7 +62,7 @@ public final class VirtualHosts {
   }
 
   public static void main(String[] args) throws Exception {
-    if (!run(Brokers.pick(RABBIT_OPTIONS), Brokers.newId(), System.out)) {
+    if (!run(Brokers.pick(""), Brokers.newId(), System.out)) {
       System.exit(1);
     }
   }
@@ -71,6 +74,9 @@ public final class VirtualHosts {
     boolean created = false;
     if (!Brokers.isMemory(url)) {
       String why = notLocal(url);
+      if (why == null) {
+        why = notManaged(TransportUrl.parse(url).hosts().get(0).portOr(5672));
+      }
       if (why == null) {
         String user = TransportUrl.parse(url).hosts().get(0).username();
         why = createVirtualHosts(vhosts, user == null ? "guest" : user, out);
@@ -164,6 +170,45 @@ public final class VirtualHosts {
     return "the broker at " + host + " is not local, so this machine's rabbitmqctl does not manage it";
   }
 
+  /** The rabbitmqctl command: {@code fjord.rabbitmqctl}, else {@code $FJORD_RABBITMQCTL}, else rabbitmqctl. */
+  private static List<String> ctlCommand() {
+    String configured = System.getProperty(CTL_PROPERTY, System.getenv("FJORD_RABBITMQCTL"));
+    return configured == null || configured.isBlank() ? List.of("rabbitmqctl") : List.of(configured.trim().split("\\s+"));
+  }
+
+  /**
+   * Why the rabbitmqctl command does not manage the node listening on {@code port} (another local
+   * node, e.g. the system's 5672 beside a test node), or null when it does.
+   */
+  private static String notManaged(int port) throws InterruptedException {
+    File output;
+    try {
+      output = File.createTempFile("fjord-rabbitmqctl", ".txt");
+    } catch (IOException e) {
+      return "cannot run rabbitmqctl: " + e.getMessage();
+    }
+    try {
+      List<String> command = new ArrayList<>(ctlCommand());
+      command.addAll(List.of("-q", "status"));
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
+      if (!p.waitFor(CTL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return String.join(" ", command) + " did not finish within " + CTL_TIMEOUT.toSeconds() + " s";
+      }
+      String status = read(output);
+      if (p.exitValue() != 0) {
+        return String.join(" ", command) + " failed (exit " + p.exitValue() + "): " + status;
+      }
+      return status.contains("port: " + port + ", protocol: amqp") ? null : String.join(" ", ctlCommand())
+          + " manages another node than the one on port " + port + "; set -D" + CTL_PROPERTY
+          + " or FJORD_RABBITMQCTL to the command that manages it";
+    } catch (IOException e) {
+      return "cannot run rabbitmqctl: " + e.getMessage();
+    } finally {
+      output.delete();
+    }
+  }
+
   /** Creates the virtual hosts and grants {@code user} everything in them; null on success, else why not. */
   private static String createVirtualHosts(List<String> vhosts, String user, PrintStream out)
       throws InterruptedException {
@@ -201,7 +246,8 @@ public final class VirtualHosts {
     List<File> outputs = new ArrayList<>();
     try {
       for (List<String> args : runs) {
-        List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-q"));
+        List<String> command = new ArrayList<>(ctlCommand());
+        command.add("-q");
         command.addAll(args);
         File output = File.createTempFile("fjord-rabbitmqctl", ".txt");
         output.deleteOnExit();
@@ -215,7 +261,7 @@ public final class VirtualHosts {
     String error = null;
     for (int i = 0; i < processes.size(); i++) {
       Process p = processes.get(i);
-      String command = "rabbitmqctl " + String.join(" ", runs.get(i));
+      String command = String.join(" ", ctlCommand()) + " " + String.join(" ", runs.get(i));
       if (!p.waitFor(CTL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         p.destroyForcibly();
         error = command + " did not finish within " + CTL_TIMEOUT.toSeconds() + " s";

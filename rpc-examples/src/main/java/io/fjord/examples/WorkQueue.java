@@ -33,8 +33,8 @@ public final class WorkQueue {
   private WorkQueue() {
   }
 
-  /** URL options on RabbitMQ: queues go away with the workers; one waiting job per worker. */
-  static final String RABBIT_OPTIONS = "auto_delete=true&prefetch=1";
+  /** URL options on RabbitMQ: one waiting job per worker (oslo's name for the prefetch). */
+  static final String RABBIT_OPTIONS = "rabbit_qos_prefetch_count=1";
   static final int JOBS = 30;
   static final List<String> WORKERS = List.of("worker-1", "worker-2", "worker-3");
   static final String STOPPING = "worker-3";
@@ -148,6 +148,7 @@ public final class WorkQueue {
       return ok;
     } finally {
       threads.forEach(ExecutorService::shutdownNow);
+      Declared.by(url, id).rpcTopic(topic, WORKERS).delete(out);
     }
   }
 

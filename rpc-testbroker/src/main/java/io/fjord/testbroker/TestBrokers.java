@@ -14,9 +14,11 @@ import org.testcontainers.containers.RabbitMQContainer;
 /**
  * The RabbitMQ tests run against, found once per JVM in this order: the environment variable
  * {@code FJORD_TEST_AMQP_URL}; {@code rabbit://guest:guest@localhost:5672/} when it answers; a
- * Testcontainers RabbitMQ when Docker is available (started once, stopped with the JVM). Plus what
- * tests do with it: a raw amqp-client connection to assert broker state, unique names, cleanup.
- * Used by the driver's integration tests and by the test kit ({@code rpc-testkit}). Thread-safe.
+ * Testcontainers RabbitMQ when Docker is available (started once, stopped with the JVM). A second
+ * broker, RabbitMQ 4.x with 4.3's rules, is found by {@link #rabbit4()}. Plus what tests do with
+ * them: a raw amqp-client connection to assert broker state, the broker's version, unique names,
+ * cleanup. Used by the driver's integration tests and by the test kit ({@code rpc-testkit}).
+ * Thread-safe.
  */
 public final class TestBrokers {
   /** The environment variable naming the test broker's transport URL. */
@@ -26,6 +28,9 @@ public final class TestBrokers {
   public static final String HOW_TO_GET_ONE = "Either set " + ENV
       + " (e.g. rabbit://guest:guest@host:5672/), or start one on localhost:5672 (apt-get install -y rabbitmq-server"
       + " && rabbitmq-server -detached; bash .ci/run does this), or make Docker available for Testcontainers";
+
+  /** The environment variable naming the RabbitMQ 4.x test broker's transport URL. */
+  public static final String AMQP4_ENV = Rabbit4Discovery.ENV;
 
   private static String url;
   private static boolean searched;
@@ -72,6 +77,40 @@ public final class TestBrokers {
       throw new IllegalStateException("These tests need a RabbitMQ broker and found none. " + HOW_TO_GET_ONE + ".");
     }
     return found;
+  }
+
+  /**
+   * The RabbitMQ 4.x test broker with RabbitMQ 4.3's rules, found once per JVM in this order: the
+   * environment variable {@code FJORD_TEST_AMQP4_URL}; {@code rabbit://guest:guest@127.0.0.1:5700/}
+   * when it answers; {@code .ci/rabbitmq4 start} when running as root (up to about 4 minutes the
+   * first time, to build the chroot); a Testcontainers {@code rabbitmq:4.1} when Docker is available.
+   *
+   * @throws IllegalStateException naming every way to provide one, or saying why the one found is not
+   *     4.x with 4.3's rules
+   */
+  public static BrokerInfo rabbit4() {
+    return Rabbit4Discovery.find();
+  }
+
+  /** The transport URL of {@link #rabbit4()}. */
+  public static String rabbit4Url() {
+    return rabbit4().url();
+  }
+
+  /** The {@code version} server property of the broker at {@code transportUrl}, e.g. {@code 3.10.8}. */
+  public static String serverVersion(String transportUrl) throws Exception {
+    try (Connection c = rawConnection(transportUrl, "fjord-test-version")) {
+      Object version = c.getServerProperties().get("version");
+      return version == null ? "unknown" : version.toString();
+    }
+  }
+
+  /**
+   * True when the broker at {@code transportUrl} declares a queue that is neither durable nor
+   * exclusive; RabbitMQ 4.3 (and 4.0 to 4.2 configured like it) refuses one with 541 instead.
+   */
+  public static boolean permitsTransientNonExclusiveQueues(String transportUrl) throws Exception {
+    return Rabbit4Discovery.permitsTransientNonExclusiveQueues(transportUrl);
   }
 
   /** True when something accepts TCP connections at {@code host:port} within a second. */

@@ -9,12 +9,7 @@ import io.fjord.rpc.Transport;
 import io.fjord.rpc.client.RpcClient;
 import io.fjord.rpc.server.RpcServer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,21 +23,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @org.junit.jupiter.api.Tag("fault")
 class AmqpDurabilityIT {
   private static RabbitNode node;
-
-  /** Records the ids it is cast. */
-  public static final class Sink {
-    final Set<Integer> seen = ConcurrentHashMap.newKeySet();
-    final java.util.concurrent.atomic.AtomicInteger deliveries = new java.util.concurrent.atomic.AtomicInteger();
-
-    public void take(int id) {
-      deliveries.incrementAndGet();
-      seen.add(id);
-    }
-
-    public String ping() {
-      return "pong";
-    }
-  }
 
   @BeforeAll
   static void startNode() throws Exception {
@@ -59,46 +39,15 @@ class AmqpDurabilityIT {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"durable=true", "quorum=true"})
   void aConfirmedBacklogSurvivesABrokerRestart(String profile) throws Exception {
-    String topic = TestBroker.name("dur_t");
-    String url = node.url(profile + "&heartbeat=2&recovery_interval=0.3&connection_timeout=2");
-    int n = 500;
-    io.fjord.rpc.TransportOptions options = io.fjord.rpc.TransportOptions.builder()
-        .controlExchange(TestBroker.name("dur_x")).build();
-    try (Transport transport = Transport.open(io.fjord.rpc.TransportUrl.parse(url), options)) {
-      // the server declares the queues, then goes away: the casts wait in the queue
-      RpcServer first = RpcServer.builder(transport, Target.topic(topic).withServer("s1")).endpoint(new Sink()).build();
-      first.start();
-      first.close();
-      RpcClient client = RpcClient.builder(transport, Target.topic(topic)).timeout(Duration.ofSeconds(10)).build();
-      List<CompletableFuture<Void>> casts = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        casts.add(client.castAsync(RequestContext.empty(), "take", Map.of("id", i)));
-      }
-      CompletableFuture.allOf(casts.toArray(new CompletableFuture<?>[0])).get();
-    }
-
-    node.stop();
-    node.launch();
-
-    Sink sink = new Sink();
-    try (Transport transport = eventually(() -> Transport.open(io.fjord.rpc.TransportUrl.parse(url), options))) {
-      RpcServer.builder(transport, Target.topic(topic).withServer("s1")).endpoint(sink).build().start();
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (sink.seen.size() < n && System.nanoTime() - deadline < 0) {
-        Thread.sleep(50);
-      }
-      assertThat(sink.seen).as("confirmed casts after the restart (%s)", profile).hasSize(n);
-      System.out.printf("%s: %d of %d confirmed casts delivered after a broker restart, %d deliveries%n", profile,
-          sink.seen.size(), n, sink.deliveries.get());
-    }
+    FaultScenarios.confirmedBacklogSurvivesARestart(node, profile);
   }
 
   @Test
   void sequentialCallsDuringAThirtySecondOutageEachEndWithinTheirTimeout() throws Exception {
     String topic = TestBroker.name("dur_t");
-    String url = node.url("heartbeat=2&recovery_interval=0.3&connection_timeout=2");
+    String url = FaultScenarios.url(node, "");
     try (Transport server = Transport.open(url); Transport clientTransport = Transport.open(url)) {
-      RpcServer.builder(server, Target.topic(topic).withServer("s1")).endpoint(new Sink()).build().start();
+      RpcServer.builder(server, Target.topic(topic).withServer("s1")).endpoint(new FaultScenarios.Sink()).build().start();
       RpcClient client = RpcClient.builder(clientTransport, Target.topic(topic)).timeout(Duration.ofSeconds(5)).build();
       assertThat(client.call(RequestContext.empty(), "ping", Map.of(), String.class)).isEqualTo("pong");
 
@@ -140,20 +89,6 @@ class AmqpDurabilityIT {
       assertThat(ok).as("calls succeeding within 5 s once the broker is back").isGreaterThanOrEqualTo(99);
       System.out.printf("30 s outage: %d calls, longest %d ms; calls succeeded again %d ms after the broker was back%n",
           calls, longestMs, recoveredMs);
-    }
-  }
-
-  private static <T> T eventually(java.util.concurrent.Callable<T> action) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      try {
-        return action.call();
-      } catch (MessagingException e) {
-        if (System.nanoTime() - deadline > 0) {
-          throw e;
-        }
-        Thread.sleep(200);
-      }
     }
   }
 }

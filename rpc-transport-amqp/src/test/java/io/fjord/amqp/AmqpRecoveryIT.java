@@ -4,20 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.fjord.rpc.MessagingException;
 import io.fjord.rpc.MessagingTimeoutException;
-import io.fjord.rpc.ReplyPathLostException;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
 import io.fjord.rpc.TransportException;
-import io.fjord.rpc.client.CallOptions;
 import io.fjord.rpc.client.RpcClient;
 import io.fjord.rpc.server.RpcServer;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,21 +24,6 @@ import org.junit.jupiter.api.Test;
 @org.junit.jupiter.api.Tag("fault")
 class AmqpRecoveryIT {
   private static RabbitNode node;
-
-  /** Endpoint with a fast and a slow method. */
-  public static final class Service {
-    final CountDownLatch slowStarted = new CountDownLatch(1);
-
-    public String ping() {
-      return "pong";
-    }
-
-    public String slow(long millis) throws InterruptedException {
-      slowStarted.countDown();
-      Thread.sleep(millis);
-      return "done";
-    }
-  }
 
   @BeforeAll
   static void startNode() throws Exception {
@@ -59,74 +38,21 @@ class AmqpRecoveryIT {
   }
 
   private static String url() {
-    return node.url("heartbeat=2&recovery_interval=0.3&connection_timeout=2");
+    return FaultScenarios.url(node, "");
   }
 
   private static <T> T eventually(Duration within, java.util.concurrent.Callable<T> action) throws Exception {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (true) {
-      try {
-        return action.call();
-      } catch (MessagingException e) {
-        if (System.nanoTime() - deadline > 0) {
-          throw e;
-        }
-        Thread.sleep(200);
-      }
-    }
+    return FaultScenarios.eventually(within, action);
   }
 
   @Test
   void callsEndOnTimeWhileTheBrokerIsDownAndWorkAgainAfterARestart() throws Exception {
-    String topic = TestBroker.name("rec_t");
-    try (Transport transport = Transport.open(url())) {
-      RpcServer server = RpcServer.builder(transport, Target.topic(topic).withServer("s1")).endpoint(new Service()).build();
-      server.start();
-      RpcClient client = RpcClient.builder(transport, Target.topic(topic)).timeout(Duration.ofSeconds(2)).build();
-      assertThat(client.call(null, "ping", Map.of(), String.class)).isEqualTo("pong");
-
-      node.stop();
-      for (int i = 0; i < 3; i++) {
-        long start = System.nanoTime();
-        Throwable t = catchThrowable(() -> client.call(null, "ping", Map.of(), String.class));
-        long ms = (System.nanoTime() - start) / 1_000_000;
-        assertThat(t).isInstanceOfAny(TransportException.class, MessagingTimeoutException.class);
-        assertThat(ms).as("call %d took %d ms with the broker down (timeout 2 s)", i, ms).isLessThan(3000);
-      }
-      Throwable cast = catchThrowable(() -> client.cast(null, "ping", Map.of()));
-      assertThat(cast).isInstanceOf(TransportException.class);
-
-      node.launch();
-      // the transport reconnects by itself, and the server re-declares its (non-durable, lost) queues
-      String answer = eventually(Duration.ofSeconds(30), () -> client.call(null, "ping", Map.of(), String.class));
-      assertThat(answer).isEqualTo("pong");
-      assertThat(client.prepare("s1", false).call(null, "ping", Map.of(), String.class)).isEqualTo("pong");
-      server.close();
-    }
+    FaultScenarios.callsEndOnTimeWhileTheBrokerIsDownAndWorkAgainAfterARestart(node, "");
   }
 
   @Test
   void inFlightCallFailsFastWhenItsReplyConnectionBreaks() throws Exception {
-    String topic = TestBroker.name("rec_t");
-    Service service = new Service();
-    try (Transport serverTransport = Transport.open(url()); Transport clientTransport = Transport.open(url())) {
-      RpcServer server = RpcServer.builder(serverTransport, Target.topic(topic).withServer("s1")).endpoint(service).build();
-      server.start();
-      RpcClient client = RpcClient.builder(clientTransport, Target.topic(topic)).timeout(Duration.ofSeconds(30)).build();
-      CompletableFuture<String> call = client.callAsync(null, "slow", Map.of("millis", 20_000), String.class);
-      assertThat(service.slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
-      long start = System.nanoTime();
-      node.kill();
-      assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS))
-          .hasCauseInstanceOf(ReplyPathLostException.class)
-          .hasMessageContaining("reply path of call 'slow'");
-      assertThat((System.nanoTime() - start) / 1_000_000).as("ms until the call failed").isLessThan(5000);
-      node.launch();
-      String answer = eventually(Duration.ofSeconds(30),
-          () -> client.prepare(CallOptions.builder().timeout(Duration.ofSeconds(2)).build()).call(null, "ping", Map.of(), String.class));
-      assertThat(answer).isEqualTo("pong");
-      server.stop();
-    }
+    FaultScenarios.inFlightCallFailsFastWhenItsReplyConnectionBreaks(node, "");
   }
 
   @Test
@@ -145,7 +71,7 @@ class AmqpRecoveryIT {
     String topic = TestBroker.name("rec_t");
     Transport transport = Transport.open(url());
     try {
-      RpcServer server = RpcServer.builder(transport, Target.topic(topic).withServer("s1")).endpoint(new Service()).build();
+      RpcServer server = RpcServer.builder(transport, Target.topic(topic).withServer("s1")).endpoint(new FaultScenarios.Service()).build();
       server.start();
       RpcClient client = RpcClient.builder(transport, Target.topic(topic)).timeout(Duration.ofSeconds(2)).build();
       assertThat(client.call(null, "ping", Map.of(), String.class)).isEqualTo("pong");
@@ -174,7 +100,7 @@ class AmqpRecoveryIT {
     String url = "rabbit://guest:guest@127.0.0.1:" + (node.port() + 1) + ",guest:guest@127.0.0.1:" + node.port()
         + "/?connection_timeout=1";
     try (Transport transport = Transport.open(url)) {
-      RpcServer.builder(transport, Target.topic(topic).withServer("s1")).endpoint(new Service()).build().start();
+      RpcServer.builder(transport, Target.topic(topic).withServer("s1")).endpoint(new FaultScenarios.Service()).build().start();
       assertThat(RpcClient.create(transport, Target.topic(topic)).call(null, "ping", Map.of(), String.class)).isEqualTo("pong");
     }
   }
@@ -183,7 +109,7 @@ class AmqpRecoveryIT {
   void aMemoryAlarmBlocksPublishersWithATypedErrorAndTheyResumeWhenItClears() throws Exception {
     String topic = TestBroker.name("rec_t");
     try (Transport transport = Transport.open(url())) {
-      Service service = new Service();
+      FaultScenarios.Service service = new FaultScenarios.Service();
       RpcServer.builder(transport, Target.topic(topic).withServer("s1")).endpoint(service).build().start();
       RpcClient client = RpcClient.builder(transport, Target.topic(topic)).timeout(Duration.ofSeconds(3)).build();
       client.cast(null, "ping", Map.of());

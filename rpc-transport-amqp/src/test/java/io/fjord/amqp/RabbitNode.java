@@ -1,26 +1,28 @@
 package io.fjord.amqp;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * An extra RabbitMQ node of the tests' own, started from Debian's rabbitmq-server scripts with its
- * own node name, ports, data directory, epmd port and cookie, so it never touches the shared node on
- * 5672 (DESIGN.md). Stop, kill -9, freeze (SIGSTOP) and restart it to inject faults; close() tears
- * it down and deletes its files.
+ * own node name, ports, data directory, epmd port and cookie, so it never touches the shared nodes
+ * on 5672 and 5700 (DESIGN.md): RabbitMQ 3.10 from the host ({@link #start()}) or RabbitMQ 4.x with
+ * RabbitMQ 4.3's rules from the project's chroot ({@link #startRabbit4()}, see {@link RabbitInstall}).
+ * Stop, kill -9, freeze (SIGSTOP) and restart it to inject faults; close() tears it down and deletes
+ * its files. Methods that change the node's state are synchronized.
  */
 public final class RabbitNode implements AutoCloseable {
-  private static final String SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server";
-  private static final int EPMD_PORT = 4370;
+  private static final int START_ATTEMPTS = 3;
 
+  private final RabbitInstall install;
   private final String nodeName;
   private final int port;
   private final Path dir;
@@ -28,15 +30,25 @@ public final class RabbitNode implements AutoCloseable {
   private Path tls;
   private String cookie;
 
-  private RabbitNode(String nodeName, int port, Path dir) {
-    this.nodeName = nodeName;
+  private RabbitNode(RabbitInstall install, int port, Path dir) {
+    this.install = install;
+    this.nodeName = install.nodePrefix() + port + "@localhost";
     this.port = port;
     this.dir = dir;
   }
 
-  /** Starts a node on a free port from 5681 and waits until it accepts AMQP connections. */
+  /** Starts a RabbitMQ 3.10 node on a free port from 5681 and waits until it accepts AMQP connections. */
   public static RabbitNode start() throws Exception {
-    return start(null);
+    return start(RabbitInstall.HOST, null, null);
+  }
+
+  /**
+   * Starts a node of the chroot's RabbitMQ 4.x with RabbitMQ 4.3's rules on a free port from 5801
+   * and waits until it accepts AMQP connections (about 2 s here). Needs root; builds the chroot with
+   * {@code .ci/rabbitmq4} when it is missing.
+   */
+  public static RabbitNode startRabbit4() throws Exception {
+    return start(RabbitInstall.chroot(), null, null);
   }
 
   /**
@@ -44,19 +56,19 @@ public final class RabbitNode implements AutoCloseable {
    * server.key and ca.pem (see {@link #makeCertificates}).
    */
   public static RabbitNode startWithTls(Path certs) throws Exception {
-    return start(certs);
+    return start(RabbitInstall.HOST, certs, null);
   }
 
   /**
    * Starts {@code size} nodes sharing an Erlang cookie and joins them into one cluster; the first
    * node is the seed. Measured here: about 20 s for three.
    */
-  public static java.util.List<RabbitNode> startCluster(int size) throws Exception {
+  public static List<RabbitNode> startCluster(int size) throws Exception {
     String cookie = "FJORDTEST" + Long.toHexString(System.nanoTime()).toUpperCase(java.util.Locale.ROOT);
-    java.util.List<RabbitNode> nodes = new java.util.ArrayList<>();
+    List<RabbitNode> nodes = new java.util.ArrayList<>();
     try {
       for (int i = 0; i < size; i++) {
-        nodes.add(start(null, cookie));
+        nodes.add(start(RabbitInstall.HOST, null, cookie));
       }
       for (RabbitNode n : nodes.subList(1, nodes.size())) {
         n.ctl("stop_app");
@@ -77,33 +89,58 @@ public final class RabbitNode implements AutoCloseable {
     return nodeName;
   }
 
-  private static RabbitNode start(Path certs) throws Exception {
-    return start(certs, null);
+  /** What this node runs, e.g. {@code RabbitMQ 4.x (chroot /var/lib/fjord/rabbitmq4-trixie)}. */
+  public String label() {
+    return install.label();
   }
 
-  private static RabbitNode start(Path certs, String cookie) throws Exception {
-    if (!new File(SERVER).canExecute()) {
-      throw new IllegalStateException("Fault tests need RabbitMQ's scripts at " + SERVER
-          + " (apt-get install -y rabbitmq-server); they start a node of their own on ports 5681+");
+  /**
+   * Starts a node on a free port; retries on another port when the node exits while starting
+   * (another JVM may have taken the port between the check and the node's bind).
+   */
+  private static RabbitNode start(RabbitInstall install, Path certs, String cookie) throws Exception {
+    String unavailable = install.unavailable();
+    if (unavailable != null) {
+      throw new IllegalStateException(unavailable);
     }
-    int port = freePort();
-    Path dir = Files.createTempDirectory("fjord-node-");
-    RabbitNode node = new RabbitNode("fjord" + port + "@localhost", port, dir);
-    node.tls = certs;
-    node.cookie = cookie;
-    node.launch();
-    return node;
+    for (int attempt = 1; ; attempt++) {
+      RabbitNode node = new RabbitNode(install, freePort(install), install.newNodeDirectory());
+      node.tls = certs;
+      node.cookie = cookie;
+      try {
+        node.launch();
+        return node;
+      } catch (NodeExited e) {
+        node.close();
+        if (attempt == START_ATTEMPTS) {
+          throw e;
+        }
+      } catch (Exception e) {
+        node.close();
+        throw e;
+      }
+    }
+  }
+
+  /** The node's process exited while it was starting. */
+  private static final class NodeExited extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    NodeExited(String message) {
+      super(message);
+    }
   }
 
   private static final java.util.Set<Integer> TAKEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  private static int freePort() {
-    for (int p = 5681; p < 5781; p += 2) {
+  private static int freePort(RabbitInstall install) {
+    int first = install.firstPort();
+    for (int p = first; p < first + 100; p += 2) {
       if (!TAKEN.contains(p) && free(p) && free(p + 1) && free(p + 20000) && TAKEN.add(p)) {
         return p;
       }
     }
-    throw new IllegalStateException("no free port in 5681..5780 for a test RabbitMQ node");
+    throw new IllegalStateException("no free port in " + first + ".." + (first + 99) + " for a test RabbitMQ node");
   }
 
   private static boolean free(int port) {
@@ -132,7 +169,7 @@ public final class RabbitNode implements AutoCloseable {
     Files.createDirectories(dir.resolve("log"));
     Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
     Files.writeString(dir.resolve("rabbitmq-env.conf"), "");
-    String conf = "listeners.tcp.default = 127.0.0.1:" + port + "\nloopback_users = none\n";
+    String conf = "listeners.tcp.default = 127.0.0.1:" + port + "\nloopback_users = none\n" + install.extraConfig();
     if (tls != null) {
       conf += "listeners.ssl.default = 127.0.0.1:" + tlsPort() + "\n"
           + "ssl_options.cacertfile = " + tls.resolve("ca.pem") + "\n"
@@ -142,34 +179,40 @@ public final class RabbitNode implements AutoCloseable {
           + "ssl_options.fail_if_no_peer_cert = false\n";
     }
     Files.writeString(dir.resolve("rabbitmq.conf"), conf);
-    ProcessBuilder pb = new ProcessBuilder(SERVER);
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("RABBITMQ_") || k.startsWith("ERL_"));
-    env.put("HOME", dir.resolve("home").toString());
+    Map<String, String> env = new java.util.LinkedHashMap<>(ctlEnvironment());
     env.put("RABBITMQ_NODENAME", nodeName);
     env.put("RABBITMQ_NODE_PORT", Integer.toString(port));
     env.put("RABBITMQ_DIST_PORT", Integer.toString(port + 20000));
-    env.put("RABBITMQ_MNESIA_BASE", dir.resolve("mnesia").toString());
-    env.put("RABBITMQ_LOG_BASE", dir.resolve("log").toString());
-    env.put("RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString());
-    env.put("RABBITMQ_CONF_ENV_FILE", dir.resolve("rabbitmq-env.conf").toString());
-    env.put("RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq").toString());
-    env.put("RABBITMQ_PID_FILE", dir.resolve("pid").toString());
-    env.put("ERL_EPMD_PORT", Integer.toString(EPMD_PORT));
+    env.put("RABBITMQ_MNESIA_BASE", install.inside(dir.resolve("mnesia")));
+    env.put("RABBITMQ_LOG_BASE", install.inside(dir.resolve("log")));
+    env.put("RABBITMQ_ENABLED_PLUGINS_FILE", install.inside(dir.resolve("enabled_plugins")));
+    env.put("RABBITMQ_CONFIG_FILE", install.inside(dir.resolve("rabbitmq")));
+    env.put("RABBITMQ_PID_FILE", install.inside(dir.resolve("pid")));
+    ProcessBuilder pb = install.process(List.of(RabbitInstall.SERVER), env);
     pb.redirectErrorStream(true);
     pb.redirectOutput(dir.resolve("console.log").toFile());
     process = pb.start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    long deadline = System.nanoTime() + BOOT_TIMEOUT.toNanos();
     while (!TestBroker.answers("127.0.0.1", port)) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("RabbitMQ node " + nodeName + " exited during start; see " + dir.resolve("console.log")
+        throw new NodeExited(install.label() + " node " + nodeName + " exited during start; see " + dir.resolve("console.log")
             + ":\n" + tail());
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new IllegalStateException("RabbitMQ node " + nodeName + " did not open port " + port + " within 60 s:\n" + tail());
+        throw new IllegalStateException(install.label() + " node " + nodeName + " did not open port " + port + " within "
+            + BOOT_TIMEOUT.toSeconds() + " s:\n" + tail());
       }
-      Thread.sleep(100);
+      Thread.sleep(100); // polling the port, bounded by the deadline
     }
+  }
+
+  private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(90);
+
+  /** What both the node and rabbitmqctl need: its HOME (cookie), epmd port and empty env file. */
+  private Map<String, String> ctlEnvironment() {
+    return Map.of("HOME", install.inside(dir.resolve("home")),
+        "ERL_EPMD_PORT", Integer.toString(install.epmdPort()),
+        "RABBITMQ_CONF_ENV_FILE", install.inside(dir.resolve("rabbitmq-env.conf")));
   }
 
   private String tail() {
@@ -214,6 +257,11 @@ public final class RabbitNode implements AutoCloseable {
     return d;
   }
 
+  /** The node's files (data, logs, config) on the host; close() deletes them. */
+  Path directory() {
+    return dir;
+  }
+
   /** The node's AMQP port. */
   public int port() {
     return port;
@@ -236,17 +284,14 @@ public final class RabbitNode implements AutoCloseable {
     awaitExit();
   }
 
-  /** Runs {@code rabbitmqctl} against this node (its own name, cookie and epmd port); returns its output. */
+  /**
+   * Runs {@code rabbitmqctl} against this node (its own name, cookie and epmd port; inside the
+   * chroot for a 4.x node); returns its output.
+   */
   public String ctl(String... args) throws Exception {
-    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("/usr/lib/rabbitmq/bin/rabbitmqctl", "-n", nodeName));
-    cmd.addAll(java.util.List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("RABBITMQ_") || k.startsWith("ERL_"));
-    env.put("HOME", dir.resolve("home").toString());
-    env.put("ERL_EPMD_PORT", Integer.toString(EPMD_PORT));
-    env.put("RABBITMQ_CONF_ENV_FILE", dir.resolve("rabbitmq-env.conf").toString());
-    Process p = pb.start();
+    List<String> cmd = new java.util.ArrayList<>(List.of(RabbitInstall.CTL, "-n", nodeName));
+    cmd.addAll(List.of(args));
+    Process p = install.process(cmd, ctlEnvironment()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " failed: " + out);
