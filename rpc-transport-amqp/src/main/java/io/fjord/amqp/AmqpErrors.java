@@ -45,6 +45,21 @@ final class AmqpErrors {
     return 0;
   }
 
+  /** True when {@code t} is an RPC that got no answer in time: its channel can no longer be trusted. */
+  static boolean isTimeout(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof com.rabbitmq.client.ChannelContinuationTimeoutException
+          || c instanceof java.util.concurrent.TimeoutException) {
+        return true;
+      }
+      String m = c.getMessage();
+      if (m != null && m.contains("Timed out waiting for an RPC reply")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** True when {@code t} means the connection (not just a channel) is gone. */
   static boolean isConnectionLevel(Throwable t) {
     ShutdownSignalException s = signal(t);

@@ -96,6 +96,7 @@ final class AmqpTransport implements DriverTransport {
   private volatile boolean closed;
   private volatile ReplyHandler replyHandler;
   private volatile String replyQueue;
+  private Subscription replySubscription;
 
   /** Opens a connection: amqp-client's factory, or a test's stand-in. */
   @FunctionalInterface
@@ -522,17 +523,53 @@ final class AmqpTransport implements DriverTransport {
       throw new IllegalStateException("reply queue already open");
     }
     ensureOpen();
+    this.replyHandler = handler;
+    replySubscription = startReplySubscription(handler);
+    return replyQueue;
+  }
+
+  /** Declares and consumes a new reply queue; it becomes {@link #replyQueue}. */
+  private Subscription startReplySubscription(ReplyHandler handler) {
     String name = Routes.replyQueue(unique());
     Topology.Queue q = topology.replyQueue(name);
     Subscription s = new Subscription("reply queue " + name, consumeConnection, consumeDeclarer, 0,
         List.of(new Subscription.QueueSpec(q, d -> d.queue(q), topology.consumerArguments(q), true)),
         handler::onReply, io, timer, timing,
         () -> handler.onReplyPathLost(new TransportException("reply queue " + name + " was lost")));
-    this.replyHandler = handler;
     s.start();
     subscriptions.add(s);
+    s.giveUpWhenStuck(() -> io.execute(() -> moveReplyQueue(handler, s)));
     replyQueue = name;
-    return name;
+    return s;
+  }
+
+  /**
+   * The broker cannot deliver from the reply queue again: consume a new one and tell the handler, so
+   * new calls name it; retried every recovery interval while that fails.
+   */
+  private void moveReplyQueue(ReplyHandler handler, Subscription stuck) {
+    String old;
+    Subscription next;
+    synchronized (this) {
+      if (closed || replySubscription != stuck) {
+        return;
+      }
+      old = replyQueue;
+      subscriptions.remove(stuck);
+      try {
+        next = startReplySubscription(handler);
+      } catch (RuntimeException e) {
+        log.warn("Could not declare a new reply queue instead of '{}': {}; retrying", old, e.getMessage());
+        subscriptions.add(stuck);
+        timer.schedule(() -> io.execute(() -> moveReplyQueue(handler, stuck)), settings.recoveryInterval.toNanos(),
+            TimeUnit.NANOSECONDS);
+        return;
+      }
+      replySubscription = next;
+    }
+    log.warn("Replies now come to queue '{}' instead of '{}', which the broker would not deliver from", replyQueue, old);
+    handler.onReplyQueueMoved(replyQueue);
+    stuck.close(); // its consumer, and the queue when Fjord created it and does not keep it
   }
 
   @Override

@@ -85,7 +85,7 @@ final class Declarer {
       } catch (IOException e) {
         Inequivalent d = Inequivalent.of(e);
         if (d == null || differences.size() >= MAX_DIFFERENCES) {
-          throw e;
+          throw reset(e);
         }
         differences.add(d.describe());
         attempt = switch (d.arg) {
@@ -127,7 +127,7 @@ final class Declarer {
       } catch (IOException e) {
         Inequivalent d = Inequivalent.of(e);
         if (d == null || differences.size() >= MAX_DIFFERENCES) {
-          throw e;
+          throw reset(e);
         }
         differences.add(d.describe());
         switch (d.arg) {
@@ -159,12 +159,29 @@ final class Declarer {
   }
 
   synchronized void bind(String queue, String exchange, String key) throws IOException {
-    channel().queueBind(queue, exchange, key);
+    try {
+      channel().queueBind(queue, exchange, key);
+    } catch (IOException e) {
+      throw reset(e);
+    } catch (RuntimeException e) {
+      throw reset(e);
+    }
   }
 
-  /** Deletes a queue Fjord created; a missing queue is not an error. */
-  synchronized void delete(String queue) throws IOException {
-    channel().queueDelete(queue);
+  /**
+   * After a failure other than a refused declaration, a fresh channel for the next one: an RPC that
+   * timed out leaves amqp-client's channel waiting for its answer forever.
+   */
+  private <E extends Exception> E reset(E e) {
+    if (channel != null && channel.isOpen() && AmqpErrors.isTimeout(e)) {
+      try {
+        channel.abort();
+      } catch (IOException | RuntimeException ignored) {
+        // going anyway
+      }
+      channel = null;
+    }
+    return e;
   }
 
   private static Topology.Kind kindOf(Map<String, Object> args) {

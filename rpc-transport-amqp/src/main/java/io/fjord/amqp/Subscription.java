@@ -64,16 +64,24 @@ final class Subscription implements DriverListener {
   record Timing(Duration recoveryInterval, Duration reconnectDelay, Duration reconnectSplay) {
   }
 
+  /** The consumer channel and its acknowledgements; replaced as a whole when the channel breaks. */
+  private record Lane(Channel channel, Acks acks) {
+  }
+
   private final String description;
-  private final Channel channel;
+  private final Connection connection;
+  private final int prefetch;
   private final Declarer declarer;
-  private final Acks acks;
   private final List<QueueSpec> queues;
+  /** Re-subscriptions, one at a time, off the caller's and amqp-client's threads. */
+  private final Executor serial;
   private final MessageHandler handler;
   private final Executor io;
   private final ScheduledExecutorService timer;
   private final Timing timing;
   private final Runnable onQueueLost;
+  /** Called instead of retrying when this subscription should be given up (see {@link #giveUpWhenStuck}). */
+  private volatile Runnable onStuck;
   private final Map<String, String> tags = new ConcurrentHashMap<>();
   /** Queues Fjord created itself (not found existing): the only ones it may delete. */
   private final Map<String, Boolean> created = new ConcurrentHashMap<>();
@@ -81,6 +89,7 @@ final class Subscription implements DriverListener {
   private final Map<String, Topology.Queue> actual = new ConcurrentHashMap<>();
   /** Per stream queue: the offset to consume from next ({@code "next"} or a number). */
   private final Map<String, Object> streamOffsets = new ConcurrentHashMap<>();
+  private volatile Lane lane;
   private volatile boolean stopped;
   private volatile boolean closed;
 
@@ -91,32 +100,51 @@ final class Subscription implements DriverListener {
   Subscription(String description, Connection connection, Declarer declarer, int prefetch, List<QueueSpec> queues,
                MessageHandler handler, Executor io, ScheduledExecutorService timer, Timing timing, Runnable onQueueLost) {
     this.description = description;
+    this.connection = connection;
+    this.prefetch = prefetch;
     this.declarer = declarer;
     this.queues = List.copyOf(queues);
     this.handler = handler;
     this.io = io;
+    this.serial = new SerialExecutor(io);
     this.timer = timer;
     this.timing = timing;
     this.onQueueLost = onQueueLost;
     try {
-      this.channel = connection.createChannel();
-      if (channel == null) {
-        throw new IOException("no channel available (channel_max reached)");
-      }
-      if (prefetch > 0) {
-        channel.basicQos(0, prefetch, false); // per consumer: RabbitMQ 4.3 refuses global QoS
-      }
-      this.acks = new Acks(channel, description, prefetch);
+      this.lane = openLane();
     } catch (IOException | RuntimeException e) {
       throw AmqpErrors.translate("Cannot open a channel for " + description, e);
     }
   }
 
-  /** Declares and consumes every queue; throws TransportException naming what failed. */
+  private Lane openLane() throws IOException {
+    Channel channel = connection.createChannel();
+    if (channel == null) {
+      throw new IOException("no channel available (channel_max reached)");
+    }
+    if (prefetch > 0) {
+      channel.basicQos(0, prefetch, false); // per consumer: RabbitMQ 4.3 refuses global QoS
+    }
+    return new Lane(channel, new Acks(channel, description, prefetch));
+  }
+
+  /** How long {@link #start} keeps trying a queue whose node is still recovering (after a broker restart). */
+  static final Duration START_RECOVERY_WAIT = Duration.ofSeconds(15);
+
+  /**
+   * Declares and consumes every queue; throws TransportException naming what failed. A durable queue
+   * whose node is still starting it (404 "home node ... is down or inaccessible", seen for streams and
+   * quorum queues for a few seconds after a broker restart) is retried every recovery interval for up
+   * to {@link #START_RECOVERY_WAIT}.
+   */
   Subscription start() {
     for (QueueSpec q : queues) {
       try {
-        subscribe(q);
+        subscribeWhileRecovering(q);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        close();
+        throw new TransportException("Interrupted while declaring queue '" + q.name() + "' for " + description, e);
       } catch (TransportException e) {
         close();
         throw new TransportException("Cannot declare queue '" + q.name() + "' for " + description + ": "
@@ -130,6 +158,24 @@ final class Subscription implements DriverListener {
     return this;
   }
 
+  private void subscribeWhileRecovering(QueueSpec q) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + START_RECOVERY_WAIT.toNanos();
+    while (true) {
+      try {
+        subscribe(q);
+        return;
+      } catch (IOException e) {
+        String text = AmqpErrors.replyText(e);
+        boolean recovering = AmqpErrors.replyCode(e) == 404 && text != null && text.contains("is down or inaccessible");
+        if (!recovering || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        log.info("Queue '{}' of {} is not available yet ({}); trying again", q.name(), description, text);
+        Thread.sleep(timing.recoveryInterval().toMillis());
+      }
+    }
+  }
+
   private void subscribe(QueueSpec q) throws IOException {
     Declarer.Declared declared = q.declaration().declare(declarer);
     created.putIfAbsent(q.name(), declared.outcome() == Declarer.Outcome.DECLARED);
@@ -138,29 +184,51 @@ final class Subscription implements DriverListener {
     if (q.queue().kind() == Topology.Kind.STREAM) {
       args.put("x-stream-offset", streamOffsets.getOrDefault(q.name(), "next"));
     }
-    String tag = channel.basicConsume(q.name(), q.autoAck(), "", false, false, args, new Consumer(q));
+    Lane l = lane;
+    String tag = l.channel().basicConsume(q.name(), q.autoAck(), "", false, false, args, new Consumer(q, l));
     tags.put(q.name(), tag);
+  }
+
+  /**
+   * Instead of retrying forever, calls {@code onStuck} (once) when a queue cannot be subscribed again
+   * while connected: the broker holds an exclusive queue for a dead connection (405), or three attempts
+   * in a row failed (RabbitMQ 4.0.5 was seen to leave a quorum queue declared seconds before a crash
+   * unable to deliver, its consumers' basic.consume unanswered). For the reply queue, whose name only
+   * this process knows, moving to a new queue is better than waiting.
+   */
+  Subscription giveUpWhenStuck(Runnable onStuck) {
+    this.onStuck = onStuck;
+    return this;
   }
 
   /** After a connection recovery: declare and consume again on the recovered channel. */
   void recover() {
-    if (stopped) {
-      return;
-    }
-    for (QueueSpec q : queues) {
-      String old = tags.remove(q.name());
-      if (old != null) {
-        try {
-          channel.basicCancel(old); // forgets amqp-client's record of the dead consumer
-        } catch (IOException | RuntimeException ignored) {
-          // unknown on the new channel, as expected
+    serial.execute(() -> {
+      if (stopped) {
+        return;
+      }
+      for (QueueSpec q : queues) {
+        String old = tags.remove(q.name());
+        if (old != null) {
+          try {
+            lane.channel().basicCancel(old); // forgets amqp-client's record of the dead consumer
+          } catch (IOException | RuntimeException ignored) {
+            // unknown on the new channel, as expected
+          }
         }
       }
-      resubscribe(q, 1);
-    }
+      for (QueueSpec q : queues) {
+        resubscribe(q, 1);
+      }
+    });
   }
 
-  /** Subscribes {@code q} again, retrying every recovery interval while it fails. */
+  /**
+   * Subscribes {@code q} again, retrying every recovery interval while it fails. A failure that leaves
+   * the consumer channel closed or wedged (an RPC timeout, e.g. a quorum queue still electing its
+   * leader after a broker restart) replaces the channel, and with it every consumer of this
+   * subscription. Runs on {@link #serial}.
+   */
   private void resubscribe(QueueSpec q, int attempt) {
     if (stopped || tags.containsKey(q.name())) {
       return;
@@ -177,13 +245,51 @@ final class Subscription implements DriverListener {
       if (onQueueLost != null) {
         onQueueLost.run();
       }
+      Runnable stuck = onStuck;
+      if (stuck != null && connection.isOpen() && (AmqpErrors.replyCode(e) == 405 || attempt >= 3)) {
+        onStuck = null;
+        log.warn("Giving up queue '{}' of {} after {} attempt(s): {}", q.name(), description, attempt,
+            AmqpErrors.describe(e));
+        stuck.run();
+        return;
+      }
+      if (!lane.channel().isOpen() || AmqpErrors.isTimeout(e)) {
+        replaceLane();
+        // every other queue of this subscription lost its consumer with the channel
+        for (QueueSpec other : queues) {
+          if (other != q) {
+            schedule(() -> resubscribe(other, 1), timing.recoveryInterval());
+          }
+        }
+      }
       schedule(() -> resubscribe(q, attempt + 1), timing.recoveryInterval());
     }
   }
 
+  /** A new consumer channel; every queue is subscribed again on it. Runs on {@link #serial}. */
+  private void replaceLane() {
+    if (stopped || !connection.isOpen()) {
+      return; // a connection recovery re-subscribes everything
+    }
+    Lane old = lane;
+    try {
+      lane = openLane();
+    } catch (IOException | RuntimeException e) {
+      log.debug("Could not open a new channel for {}: {}", description, AmqpErrors.describe(e));
+      return;
+    }
+    tags.clear();
+    try {
+      old.channel().abort();
+    } catch (IOException | RuntimeException ignored) {
+      // broken already
+    }
+    log.warn("Replaced the consumer channel of {}; subscribing its queues again", description);
+  }
+
   private void schedule(Runnable r, Duration delay) {
     try {
-      timer.schedule(() -> io.execute(r), delay.toNanos(), TimeUnit.NANOSECONDS);
+      timer.schedule(() -> serial.execute(r), delay.toNanos(), TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // the transport is closing
     }
@@ -191,10 +297,12 @@ final class Subscription implements DriverListener {
 
   private final class Consumer extends DefaultConsumer {
     private final QueueSpec spec;
+    private final Acks acks;
 
-    Consumer(QueueSpec spec) {
-      super(channel);
+    Consumer(QueueSpec spec, Lane lane) {
+      super(lane.channel());
       this.spec = spec;
+      this.acks = lane.acks();
     }
 
     @Override
@@ -234,9 +342,11 @@ final class Subscription implements DriverListener {
       }
       Duration delay = timing.reconnectDelay().plusNanos(timing.reconnectSplay().isZero() ? 0
           : ThreadLocalRandom.current().nextLong(timing.reconnectSplay().toNanos() + 1));
+      if (!tags.remove(spec.name(), tag)) {
+        return; // a consumer of a channel since replaced
+      }
       log.warn("The broker cancelled {}'s consumer on queue '{}' (queue deleted, or its node failed over); "
           + "subscribing again in {} ms", description, spec.name(), delay.toMillis());
-      tags.remove(spec.name(), tag);
       if (onQueueLost != null) {
         onQueueLost.run();
       }
@@ -287,6 +397,7 @@ final class Subscription implements DriverListener {
       return;
     }
     stopped = true;
+    Channel channel = lane.channel();
     for (Map.Entry<String, String> e : tags.entrySet()) {
       try {
         channel.basicCancel(e.getValue());
@@ -304,12 +415,13 @@ final class Subscription implements DriverListener {
     }
     stop();
     closed = true;
+    Lane l = lane;
     for (QueueSpec q : queues) {
       // only what Fjord created and does not keep: never a shared queue, a stream, a queue-manager
       // name or a queue that existed before
       if (!q.queue().kept() && Boolean.TRUE.equals(created.get(q.name()))) {
         try {
-          channel.queueDelete(q.name());
+          l.channel().queueDelete(q.name());
         } catch (IOException | RuntimeException e) {
           log.debug("Deleting queue '{}': {}", q.name(), AmqpErrors.describe(e));
         }
@@ -317,9 +429,9 @@ final class Subscription implements DriverListener {
     }
     // acks held back behind a delivery still unsettled go out now; closing the channel then returns
     // the unacknowledged deliveries to their queues
-    acks.flush();
+    l.acks().flush();
     try {
-      channel.abort();
+      l.channel().abort();
     } catch (IOException | RuntimeException ignored) {
       // already gone
     }
@@ -337,5 +449,53 @@ final class Subscription implements DriverListener {
   @Override
   public String toString() {
     return description;
+  }
+
+  /** Runs tasks one at a time, in order, on {@code delegate}'s threads. */
+  private static final class SerialExecutor implements Executor {
+    private final java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
+    private final Executor delegate;
+    private boolean running;
+
+    SerialExecutor(Executor delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      synchronized (tasks) {
+        tasks.add(task);
+        if (running) {
+          return;
+        }
+        running = true;
+      }
+      try {
+        delegate.execute(this::drain);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        synchronized (tasks) {
+          tasks.clear();
+          running = false;
+        }
+      }
+    }
+
+    private void drain() {
+      while (true) {
+        Runnable next;
+        synchronized (tasks) {
+          next = tasks.poll();
+          if (next == null) {
+            running = false;
+            return;
+          }
+        }
+        try {
+          next.run();
+        } catch (RuntimeException e) {
+          log.error("Re-subscribing failed unexpectedly", e);
+        }
+      }
+    }
   }
 }

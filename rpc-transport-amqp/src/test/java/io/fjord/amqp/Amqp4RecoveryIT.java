@@ -9,8 +9,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Reconnecting with calls in flight on a RabbitMQ 4.x node (4.3's rules) of the test's own, with
  * Fjord's default options and with Kolla's: calls end on time while the broker is down and work
- * again after a restart, and a call in flight fails fast when the broker is killed, also when its
- * reply queue is a quorum queue that survives the crash.
+ * again after a restart, and a call in flight fails fast when its connection breaks (the broker killed,
+ * or, with quorum reply queues, closing every connection: see FaultScenarios).
  */
 @Tag("fault")
 @Tag("rabbitmq4")

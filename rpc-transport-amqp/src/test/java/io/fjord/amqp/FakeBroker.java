@@ -35,6 +35,11 @@ final class FakeBroker {
   private final boolean refuseTransient;
   private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong tags = new AtomicLong();
+  /** Queues whose basic.consume gets no answer (a broker that cannot deliver from them). */
+  private final java.util.Set<String> stuck = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Live consumers by queue. */
+  private final Map<String, com.rabbitmq.client.Consumer> consumers = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, String> consumerTags = new java.util.concurrent.ConcurrentHashMap<>();
 
   FakeBroker(String version, boolean refuseTransient) {
     this.version = version;
@@ -55,6 +60,27 @@ final class FakeBroker {
 
   List<Call> calls(String method) {
     return calls().stream().filter(c -> c.method().equals(method)).toList();
+  }
+
+  /**
+   * From now on {@code queue} cannot be consumed (basic.consume times out), and its consumer is
+   * cancelled as the broker does when a queue goes away.
+   */
+  void breakQueue(String queue) {
+    stuck.add(queue);
+    com.rabbitmq.client.Consumer c = consumers.remove(queue);
+    if (c != null) {
+      try {
+        c.handleCancel(consumerTags.get(queue));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** Whether a consumer was started on {@code queue}. */
+  boolean consumed(String queue) {
+    return consumers.containsKey(queue);
   }
 
   private Connection connection(String name) {
@@ -89,7 +115,14 @@ final class FakeBroker {
           return null;
         }
         case "basicConsume" -> {
-          return "ctag-" + tags.incrementAndGet();
+          String queue = String.valueOf(a.get(0));
+          if (stuck.contains(queue)) {
+            throw new IOException(new java.util.concurrent.TimeoutException("Timed out waiting for an RPC reply"));
+          }
+          String tag = "ctag-" + tags.incrementAndGet();
+          consumers.put(queue, (com.rabbitmq.client.Consumer) a.get(a.size() - 1));
+          consumerTags.put(queue, tag);
+          return tag;
         }
         case "getNextPublishSeqNo" -> {
           return tags.incrementAndGet();

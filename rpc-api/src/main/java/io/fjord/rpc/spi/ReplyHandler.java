@@ -11,4 +11,12 @@ public interface ReplyHandler {
    * keeps trying to restore the queue and consumer; new calls work once it is back.
    */
   void onReplyPathLost(Throwable cause);
+
+  /**
+   * The driver gave up the reply queue it returned from {@link DriverTransport#openReplyQueue} (the
+   * broker would not deliver from it again) and now consumes {@code queue} instead: requests sent from
+   * now on MUST name it. Calls waiting on the old one were failed through {@link #onReplyPathLost}.
+   */
+  default void onReplyQueueMoved(String queue) {
+  }
 }
