@@ -24,34 +24,40 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Fjord's RpcClient calling Debian's real oslo.messaging RPC servers ({@code oslo/rpc_server.py}):
  * one Python process for the class runs {@code py-1} and {@code py-2} on one topic and {@code py-x}
  * on another topic of another exchange. Every assertion is on what the Fjord client returned or
- * threw, and on what the oslo endpoints printed.
+ * threw, and on what the oslo endpoints printed. Each subclass runs it in one {@link OsloSetup}
+ * (oslo version, broker, options), giving its fixture to the constructor.
  */
-class JavaClientToPythonServerIT {
-  @RegisterExtension
-  static final InteropFixture fixture = new InteropFixture();
-
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class JavaClientToPythonServerContract {
   private static final Duration ANSWER = Duration.ofSeconds(30);
 
-  private static String topic;
-  private static String otherExchange;
-  private static String otherTopic;
-  private static Transport transport;
-  private static OsloPeer servers;
-  private static RpcClient client;
+  private final InteropFixture fixture;
+  private String topic;
+  private String otherExchange;
+  private String otherTopic;
+  private Transport transport;
+  private OsloPeer servers;
+  private RpcClient client;
+
+  JavaClientToPythonServerContract(InteropFixture fixture) {
+    this.fixture = fixture;
+  }
 
   @BeforeAll
-  static void startPythonServers() throws Exception {
+  void startPythonServers() throws Exception {
     String exchange = fixture.name("pysrv_x");
     topic = fixture.name("pysrv_t");
     otherExchange = fixture.name("pysrv_ox");
     otherTopic = fixture.name("pysrv_ot");
-    fixture.deleteQueues(topic, topic + ".py-1", topic + ".py-2", otherTopic, otherTopic + ".py-x");
+    // <topic>_fanout is also a queue (the stream) with rabbit_stream_fanout
+    fixture.deleteQueues(topic, topic + ".py-1", topic + ".py-2", topic + "_fanout", otherTopic, otherTopic + ".py-x",
+        otherTopic + "_fanout");
     fixture.deleteExchanges(exchange, otherExchange, topic + "_fanout", otherTopic + "_fanout");
     servers = fixture.startPeer("rpc_server.py", "--control-exchange", exchange,
         "--target", ":" + topic + ":py-1", "--target", ":" + topic + ":py-2",
@@ -67,11 +73,11 @@ class JavaClientToPythonServerIT {
     return c.call(RequestContext.empty(), method, args, JsonNode.class);
   }
 
-  private static RpcClient prepare(CallOptions.Builder options) {
+  private RpcClient prepare(CallOptions.Builder options) {
     return client.prepare(options.build());
   }
 
-  private static JsonNode awaitInvoked(String tag, int count) {
+  private JsonNode awaitInvoked(String tag, int count) {
     return servers.awaitAll("record(" + tag + ") on " + count + " server(s)", count, ANSWER, l ->
         "invoked".equals(l.path("event").asText()) && tag.equals(l.path("tag").asText())).get(0);
   }

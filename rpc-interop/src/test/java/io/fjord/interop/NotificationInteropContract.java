@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,25 +30,30 @@ import org.junit.jupiter.params.provider.ValueSource;
  * with oslo's {@code messaging} (no envelope) and {@code messagingv2} drivers, to listeners without
  * a pool (the shared {@code <topic>.<priority>} queues) and in pools (a pool shares one queue, each
  * pool gets every notification). One oslo notifier and one oslo listener process serve the class.
+ * Each subclass runs it in one {@link OsloSetup} (oslo version, broker, options), giving its fixture
+ * to the constructor.
  */
-class NotificationInteropIT {
-  @RegisterExtension
-  static final InteropFixture fixture = new InteropFixture();
-
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class NotificationInteropContract {
   private static final Duration ARRIVAL = Duration.ofSeconds(30);
   private static final Pattern DASHED_UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   /** Python's str(datetime.utcnow()): a space, no zone, microseconds only when not zero. */
   private static final Pattern OSLO_TIMESTAMP = Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?");
   private static final List<String> PRIORITIES = Stream.of(Priority.values()).map(Priority::routingName).toList();
 
-  private static String exchange;
-  private static Transport transport;
-  private static OsloPeer notifier;
-  private static OsloPeer listeners;
-  private static String osloTopic;
+  private final InteropFixture fixture;
+  private String exchange;
+  private Transport transport;
+  private OsloPeer notifier;
+  private OsloPeer listeners;
+  private String osloTopic;
+
+  NotificationInteropContract(InteropFixture fixture) {
+    this.fixture = fixture;
+  }
 
   @BeforeAll
-  static void startOsloNotifierAndListeners() throws Exception {
+  void startOsloNotifierAndListeners() throws Exception {
     exchange = fixture.name("notif_x");
     osloTopic = fixture.name("notif_pyl");
     String poolA = fixture.name("notif_pypool_a");
@@ -218,7 +223,7 @@ class NotificationInteropIT {
     return "notification".equals(line.path("event").asText()) && line.path("event_type").asText().startsWith(prefix);
   }
 
-  private static List<JsonNode> arrived(String listener, String prefix, int count) {
+  private List<JsonNode> arrived(String listener, String prefix, int count) {
     return listeners.awaitAll(listener + " notifications " + prefix, count, ARRIVAL,
         l -> isNotification(l, prefix) && listener.equals(l.path("listener").asText()));
   }

@@ -17,28 +17,32 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Debian's real oslo.messaging RPC client ({@code oslo/rpc_client.py}) calling Fjord RPC servers on
  * the test broker: one Python client for the class, two Fjord servers ({@code java-1}, {@code java-2})
  * on a fresh topic per test. Every assertion is on what the oslo client returned or raised, and on
- * what the Java endpoints saw.
+ * what the Java endpoints saw. Each subclass runs it in one {@link OsloSetup} (oslo version, broker,
+ * options), giving its fixture to the constructor.
  */
-class PythonClientToJavaServerIT {
-  @RegisterExtension
-  static final InteropFixture fixture = new InteropFixture();
-
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class PythonClientToJavaServerContract {
   private static final Duration ANSWER = Duration.ofSeconds(30);
 
-  private static Transport transport;
-  private static OsloPeer client;
+  private final InteropFixture fixture;
+  private Transport transport;
+  private OsloPeer client;
 
   private final Inbox<Invocation> recorder = new Inbox<>();
   private String topic;
 
+  PythonClientToJavaServerContract(InteropFixture fixture) {
+    this.fixture = fixture;
+  }
+
   @BeforeAll
-  static void startPythonClient() throws Exception {
+  void startPythonClient() throws Exception {
     String exchange = fixture.name("pycli_x");
     fixture.deleteExchanges(exchange);
     transport = fixture.transport(exchange);
@@ -48,7 +52,7 @@ class PythonClientToJavaServerIT {
   @BeforeEach
   void startJavaServers() {
     topic = fixture.name("pycli_t");
-    fixture.deleteQueues(topic, topic + ".java-1", topic + ".java-2");
+    fixture.deleteQueues(topic, topic + ".java-1", topic + ".java-2", topic + "_fanout");
     fixture.deleteExchanges(topic + "_fanout");
     startServer(Target.topic(topic).withServer("java-1"));
     startServer(Target.topic(topic).withServer("java-2"));
@@ -69,19 +73,19 @@ class PythonClientToJavaServerIT {
     return OsloCommand.call(method).topic(topic).namespace("interop");
   }
 
-  private static JsonNode run(OsloCommand command) {
+  private JsonNode run(OsloCommand command) {
     return client.request(command.node(), ANSWER);
   }
 
   /** The result of a call that must have succeeded. */
-  private static JsonNode result(OsloCommand command) {
+  private JsonNode result(OsloCommand command) {
     JsonNode answer = run(command);
     assertThat(answer.path("ok").asBoolean()).as("oslo call %s succeeded; answer: %s", command, answer).isTrue();
     return answer.get("result");
   }
 
   /** The exception fields of a call that must have failed. */
-  private static JsonNode failure(OsloCommand command) {
+  private JsonNode failure(OsloCommand command) {
     JsonNode answer = run(command);
     assertThat(answer.path("ok").asBoolean()).as("oslo call %s failed; answer: %s", command, answer).isFalse();
     return answer;
@@ -144,7 +148,7 @@ class PythonClientToJavaServerIT {
   void exchangeOverrideOnTheTargetReachesAServerOnThatExchange() throws Exception {
     String exchange = fixture.name("pycli_ox");
     String otherTopic = fixture.name("pycli_ot");
-    fixture.deleteQueues(otherTopic, otherTopic + ".java-x");
+    fixture.deleteQueues(otherTopic, otherTopic + ".java-x", otherTopic + "_fanout");
     fixture.deleteExchanges(exchange, otherTopic + "_fanout");
     startServer(Target.topic(otherTopic).withExchange(exchange).withServer("java-x"));
 
@@ -188,7 +192,7 @@ class PythonClientToJavaServerIT {
   }
 
   /** oslo raises RemoteError(exc_type, value) for these, exactly as from an oslo server (WIRE.md 3.7). */
-  private static void assertRemoteError(OsloCommand command, String excType, String value) {
+  private void assertRemoteError(OsloCommand command, String excType, String value) {
     JsonNode e = failure(command);
     assertThat(e.path("exc_module").asText() + "." + e.path("exc_class").asText())
         .isEqualTo("oslo_messaging.rpc.client.RemoteError");
