@@ -106,7 +106,7 @@ def configure(args, **overrides):
     cfg.CONF([], project="fjord-interop", default_config_files=[], default_config_dirs=[])
     for name, value in overrides.items():
         cfg.CONF.set_override(name, value)
-    emit(event="oslo", version=_oslo_version(), python=sys.version.split()[0])
+    emit(event="oslo", version=_version("oslo.messaging"), kombu=_version("kombu"), python=sys.version.split()[0])
     return cfg.CONF
 
 
@@ -134,10 +134,10 @@ def _use_private_lock_path(conf):
     lockutils.set_defaults(lock_path)
 
 
-def _oslo_version():
+def _version(distribution):
     try:
         from importlib.metadata import version
-        return version("oslo.messaging")
+        return version(distribution)
     except Exception:  # noqa: BLE001 - only for the log
         return "unknown"
 
