@@ -24,8 +24,9 @@ import java.util.stream.Collectors;
 
 /**
  * One Python oslo.messaging peer (a script of {@code src/test/resources/oslo}) run in an
- * {@link OsloRuntime} (the host's oslo 14.0.3 or the chroot's 16.1): its stdout is read as JSON lines, its stderr goes to
- * {@code target/oslo-logs/<name>.log}, and commands are written to its stdin as JSON lines.
+ * {@link OsloRuntime} (the host's oslo 14.0.3 or the chroot's 16.1): its stdout is read as JSON
+ * lines, its stderr goes to {@code target/oslo-logs/<name>.log}, and commands are written to its
+ * stdin as JSON lines.
  *
  * <p>Every wait has a deadline; a failed wait says what was awaited, what the peer printed and the
  * end of its log. {@link #close()} closes stdin (the peer stops its oslo objects and exits), then
