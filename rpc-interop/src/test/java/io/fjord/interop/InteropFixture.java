@@ -95,9 +95,17 @@ final class InteropFixture implements BeforeAllCallback, BeforeEachCallback, Aft
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
+    // while everything still runs: the class's queues, including those only its consumers know
+    BrokerSweep.Snapshot leftovers = null;
+    Exception sweepFailure = null;
+    if (runtime != null && setup.sweepable()) {
+      try {
+        leftovers = snapshot();
+      } catch (Exception e) {
+        sweepFailure = e; // the peers and transports still stop
+      }
+    }
     try {
-      // while everything still runs: the class's queues, including those only its consumers know
-      BrokerSweep.Snapshot leftovers = runtime != null && setup.sweepable() ? snapshot() : null;
       release(classScope);
       if (leftovers != null) {
         BrokerSweep.delete(setup.brokerUrl(), leftovers);
@@ -111,6 +119,9 @@ final class InteropFixture implements BeforeAllCallback, BeforeEachCallback, Aft
         }
         r.close();
       }
+    }
+    if (sweepFailure != null) {
+      throw sweepFailure;
     }
   }
 
