@@ -5,17 +5,25 @@ stderr. A peer exits by itself: when its --lifetime runs out, when stdin reaches
 test closed it, or the JVM died), or on SIGTERM; it stops its oslo objects gracefully first
 so oslo deletes what it owns (fanout queues).
 
+The same scripts run on Debian bookworm's oslo.messaging 14.0.3 (host, RabbitMQ 3.10) and on
+trixie's 16.1.0 (in the RabbitMQ 4.x chroot): oslo's [oslo_messaging_rabbit] options travel in the
+--url query (oslo reads them from there, e.g. ?rabbit_quorum_queue=true), and configure() does what
+16.1 needs outside an OpenStack service (metrics options, a lock_path for use_queue_manager).
+
 Values in commands and results cross JSON, so two conventions carry what JSON cannot:
 {"$datetime": "2024-01-02T03:04:05.000006"} is a datetime.datetime on the Python side, and
 on the way out datetimes are written as oslo writes them (to_primitive: '%Y-%m-%dT%H:%M:%S.%f').
 """
 
 import argparse
+import atexit
 import datetime
 import json
 import logging
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 
@@ -93,10 +101,45 @@ def configure(args, **overrides):
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     oslo_messaging.set_transport_defaults(args.control_exchange)
+    _register_metrics_opts(cfg.CONF)
+    _use_private_lock_path(cfg.CONF)
     cfg.CONF([], project="fjord-interop", default_config_files=[], default_config_dirs=[])
     for name, value in overrides.items():
         cfg.CONF.set_override(name, value)
+    emit(event="oslo", version=_version("oslo.messaging"), kombu=_version("kombu"), python=sys.version.split()[0])
     return cfg.CONF
+
+
+def _register_metrics_opts(conf):
+    """oslo.messaging >= 12.x reads [oslo_messaging_metrics] in get_rpc_client; an OpenStack service
+    registers those options through oslo's opts listing, a bare library user has to do it."""
+    try:
+        from oslo_messaging._metrics import client as metrics_client
+    except ImportError:  # an oslo.messaging without metrics
+        return
+    opts = getattr(metrics_client, "oslo_messaging_metrics", None)
+    if opts is not None:
+        conf.register_opts(opts, group="oslo_messaging_metrics")
+
+
+def _use_private_lock_path(conf):
+    """use_queue_manager takes an oslo.concurrency file lock, which needs [oslo_concurrency]
+    lock_path: a directory of this process under TMPDIR, removed on the way out."""
+    try:
+        from oslo_concurrency import lockutils
+    except ImportError:  # oslo.messaging without oslo.concurrency has no queue manager either
+        return
+    lock_path = tempfile.mkdtemp(prefix="oslo-locks-")
+    atexit.register(shutil.rmtree, lock_path, True)
+    lockutils.set_defaults(lock_path)
+
+
+def _version(distribution):
+    try:
+        from importlib.metadata import version
+        return version(distribution)
+    except Exception:  # noqa: BLE001 - only for the log
+        return "unknown"
 
 
 def report_declared_queues():

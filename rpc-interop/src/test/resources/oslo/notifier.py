@@ -5,8 +5,14 @@
 Reads one JSON command per stdin line, sends the notification and prints one JSON line with its id:
 
   {"id": 1, "driver": "messagingv2" | "messaging", "topics": ["t"], "publisher_id": "p",
-   "priority": "info", "event_type": "e", "payload": {...}, "ctxt": {...}}
-  -> {"id": 1, "ok": true}
+   "priority": "info", "event_type": "e", "payload": {...}, "ctxt": {...} | "oslo_context": {kwargs}}
+  -> {"id": 1, "ok": true, "ctxt_sent": {...}}
+  -> {"id": 1, "ok": false, "error": "..."}
+
+"oslo_context" sends an oslo_context.context.RequestContext(**kwargs) instead of a dict. "ctxt_sent"
+is the context as oslo put it on the wire: its Notifier sanitizes the context first, and how changed
+between versions (14.0.3 keeps a dict's safe keys; 16.1 sends {} for a dict and a RequestContext's
+redacted_copy()). "ok" is false when oslo failed to send, which its notifier only logs.
 
 Notifications go to the control exchange, routed <topic>.<priority>, after oslo's notifier declared
 the queue <topic>.<priority> (reported as {"event": "notify_queue", ...}). Prints {"event": "ready"}
@@ -14,6 +20,7 @@ once it reads commands.
 """
 
 import oslo_messaging
+from oslo_context import context as oslo_context
 
 import interop_common as common
 
@@ -25,6 +32,19 @@ def main():
     conf = common.configure(args)
     transport = oslo_messaging.get_notification_transport(conf, url=args.url)
     notifiers = {}
+    sent = {}
+    send_notification = transport._send_notification
+
+    def record_send(target, ctxt, message, **kwargs):
+        # what the messaging driver hands the transport is what goes on the wire (as _context_* keys)
+        sent["ctxt"] = ctxt if isinstance(ctxt, dict) else ctxt.to_dict()
+        try:
+            return send_notification(target, ctxt, message, **kwargs)
+        except Exception as e:
+            sent["error"] = repr(e)
+            raise
+
+    transport._send_notification = record_send
 
     def run(cmd):
         key = (cmd["driver"], tuple(cmd["topics"]), cmd.get("publisher_id"))
@@ -38,8 +58,16 @@ def main():
             raise ValueError("unknown priority %r" % priority)
         for topic in cmd["topics"]:
             common.emit(event="notify_queue", name="%s.%s" % (topic, priority))
-        getattr(notifier, priority)(cmd.get("ctxt", {}), cmd["event_type"], common.decode(cmd.get("payload")))
-        common.emit(id=cmd["id"], ok=True)
+        if "oslo_context" in cmd:
+            ctxt = oslo_context.RequestContext(**cmd["oslo_context"])
+        else:
+            ctxt = cmd.get("ctxt", {})
+        sent.clear()
+        getattr(notifier, priority)(ctxt, cmd["event_type"], common.decode(cmd.get("payload")))
+        if "error" in sent or "ctxt" not in sent:
+            common.emit(id=cmd["id"], ok=False, error=sent.get("error", "oslo's notifier sent nothing"))
+        else:
+            common.emit(id=cmd["id"], ok=True, ctxt_sent=sent["ctxt"])
 
     common.emit(event="ready")
     common.run_until_done(args.lifetime, on_line=run)

@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,34 +18,40 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
- * One Python oslo.messaging peer (a script of {@code src/test/resources/oslo}) run with Debian's
- * {@code /usr/bin/python3}: its stdout is read as JSON lines, its stderr goes to
- * {@code target/oslo-logs/<name>.log}, and commands are written to its stdin as JSON lines.
+ * One Python oslo.messaging peer (a script of {@code src/test/resources/oslo}) run in an
+ * {@link OsloRuntime} (the host's oslo 14.0.3 or the chroot's 16.1): its stdout is read as JSON
+ * lines, its stderr goes to {@code target/oslo-logs/<name>.log}, and commands are written to its
+ * stdin as JSON lines.
  *
  * <p>Every wait has a deadline; a failed wait says what was awaited, what the peer printed and the
  * end of its log. {@link #close()} closes stdin (the peer stops its oslo objects and exits), then
- * kills what is still running. Thread-safe.
+ * kills what is still running (the process and anything it started). Thread-safe.
  */
 final class OsloPeer implements AutoCloseable {
-  static final Path PYTHON = Path.of("/usr/bin/python3");
   /** Reads what Python's json.dumps prints, NaN and Infinity included. */
   static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build());
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   private final String name;
+  private final String script;
   private final Process process;
   private final Writer stdin;
   private final Path log;
   private final List<JsonNode> lines = new ArrayList<>();
+  /** Where {@link #forward} sends matching lines; guarded by {@code lines}. */
+  private final List<Forward> forwards = new ArrayList<>();
   private final AtomicInteger ids = new AtomicInteger();
   private boolean eof;
 
-  private OsloPeer(String name, Process process, Path log) {
+  private OsloPeer(String name, String script, Process process, Path log) {
     this.name = name;
+    this.script = script;
     this.process = process;
     this.log = log;
     this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
@@ -56,50 +60,29 @@ final class OsloPeer implements AutoCloseable {
     reader.start();
   }
 
-  /** Starts {@code script} (a file name under the {@code oslo} test resources) with {@code args}. */
-  static OsloPeer start(String script, List<String> args) throws IOException {
-    Path dir = scriptsDir();
-    String name = script.replace(".py", "") + "-" + SEQUENCE.incrementAndGet();
-    Path logs = Path.of("target", "oslo-logs");
-    Files.createDirectories(logs);
-    Path log = logs.resolve(name + ".log");
-    List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-u", dir.resolve(script).toString()));
-    command.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-    pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
-    pb.environment().put("PYTHONIOENCODING", "utf-8");
-    Files.writeString(log, String.join(" ", command) + "\n");
-    pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    return new OsloPeer(name, pb.start(), log);
-  }
-
-  static Path scriptsDir() {
-    URL url = OsloPeer.class.getResource("/oslo/interop_common.py");
-    if (url == null) {
-      throw new IllegalStateException("the oslo peer scripts are not on the test class path (src/test/resources/oslo)");
-    }
-    try {
-      return Path.of(url.toURI()).getParent();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+  /** A fresh peer name for {@code script}: {@code rpc_server-3}; also its processname on the broker. */
+  static String nextName(String script) {
+    return script.replace(".py", "") + "-" + SEQUENCE.incrementAndGet();
   }
 
   /**
-   * Fails with a message saying how to install oslo.messaging when {@code /usr/bin/python3} cannot
-   * import it: these tests must not pass without it.
+   * Starts {@code script} (a file name under the {@code oslo} test resources) with {@code args} in
+   * {@code runtime}, logging to {@code target/oslo-logs/<name>.log}.
    */
-  static void requireOsloMessaging() throws IOException, InterruptedException {
-    String hint = " (on Debian: apt-get install -y python3-oslo.messaging; bash .ci/run does this)";
-    if (!Files.isExecutable(PYTHON)) {
-      throw new IllegalStateException("The oslo interop tests need " + PYTHON + " with oslo.messaging" + hint);
-    }
-    Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import oslo_messaging, oslo_context")
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException(PYTHON + " cannot import oslo_messaging" + hint + ": " + out.strip());
-    }
+  static OsloPeer start(OsloRuntime runtime, String name, String script, List<String> args) throws IOException {
+    Path logs = Path.of("target", "oslo-logs");
+    Files.createDirectories(logs);
+    Path log = logs.resolve(name + ".log");
+    ProcessBuilder pb = runtime.processBuilder(script, args);
+    Files.writeString(log, "# " + runtime.description() + "\n"
+        + pb.command().stream().map(OsloPeer::redact).collect(Collectors.joining(" ")) + "\n");
+    pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    return new OsloPeer(name, script, pb.start(), log);
+  }
+
+  /** {@code s} with the password of a URL's user info replaced by {@code ****}. */
+  static String redact(String s) {
+    return s.replaceAll("(://|,)([^:/@,]*):[^@/,]*@", "$1$2:****@");
   }
 
   private void readStdout() {
@@ -114,6 +97,9 @@ final class OsloPeer implements AutoCloseable {
         }
         synchronized (lines) {
           lines.add(node);
+          for (Forward f : forwards) {
+            f.offer(node);
+          }
           lines.notifyAll();
         }
       }
@@ -129,6 +115,11 @@ final class OsloPeer implements AutoCloseable {
 
   String name() {
     return name;
+  }
+
+  /** oslo's {@code connection_name} of this peer's connections without its uuid: {@code rpc_server.py:<pid>}. */
+  String osloConnectionName() {
+    return script + ":" + process.pid();
   }
 
   /** Waits for the first line matching {@code matcher}, printed before or after this call. */
@@ -157,6 +148,27 @@ final class OsloPeer implements AutoCloseable {
           throw new AssertionError("interrupted waiting for " + what, e);
         }
       }
+    }
+  }
+
+  private record Forward(Predicate<JsonNode> matcher, Consumer<JsonNode> sink) {
+    void offer(JsonNode line) {
+      if (matcher.test(line)) {
+        sink.accept(line);
+      }
+    }
+  }
+
+  /**
+   * Hands every line matching {@code matcher}, printed before or after this call, to {@code sink}
+   * (on the peer's reader thread; the sink must not call back into this peer), so a test can wait
+   * on what Python and Java endpoints saw in one place.
+   */
+  void forward(Predicate<JsonNode> matcher, Consumer<JsonNode> sink) {
+    Forward f = new Forward(matcher, sink);
+    synchronized (lines) {
+      lines.forEach(f::offer);
+      forwards.add(f);
     }
   }
 
@@ -232,8 +244,11 @@ final class OsloPeer implements AutoCloseable {
   void close(Duration grace) throws InterruptedException {
     requestStop();
     if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        throw new AssertionError("The oslo peer " + name + " (pid " + process.pid() + ") survived SIGKILL for 10 s");
+      }
     }
   }
 

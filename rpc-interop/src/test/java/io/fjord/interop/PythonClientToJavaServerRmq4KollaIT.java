@@ -1,0 +1,16 @@
+package io.fjord.interop;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@link PythonClientToJavaServerContract} on RabbitMQ 4.x (4.3 rules) with oslo.messaging 16.1 and
+ * Kolla-Ansible's options (see {@link OsloSetup#RABBITMQ_4_KOLLA}).
+ */
+class PythonClientToJavaServerRmq4KollaIT extends PythonClientToJavaServerContract {
+  @RegisterExtension
+  static final InteropFixture FIXTURE = InteropFixture.on(OsloSetup.RABBITMQ_4_KOLLA);
+
+  PythonClientToJavaServerRmq4KollaIT() {
+    super(FIXTURE);
+  }
+}
