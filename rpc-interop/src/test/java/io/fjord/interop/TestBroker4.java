@@ -13,9 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The RabbitMQ 4.x test node (RabbitMQ 4.3's deprecated-feature rules: transient non-exclusive
  * queues refused) that the oslo.messaging 16.1 interop tests run on: env {@code FJORD_TEST_AMQP4_URL},
- * else {@code rabbit://guest:guest@127.0.0.1:5700/} when it answers; with neither the tests fail
- * saying how to start it. A local stand-in until rpc-testbroker's 4.x discovery lands on main: then
- * {@link #url()} becomes a call to it. {@link #ctl} reaches the node {@code .ci/rabbitmq4} started
+ * else {@code rabbit://guest:guest@127.0.0.1:5700/} when it answers, else the others of {@link
+ * TestBrokers#rabbit4Url()}; with none the tests fail saying how to start it. {@link #ctl} reaches the node {@code .ci/rabbitmq4} started
  * (rabbitmqctl in its chroot), to list and sweep what a test class declared. Thread-safe.
  */
 final class TestBroker4 {
@@ -27,17 +26,13 @@ final class TestBroker4 {
   private TestBroker4() {
   }
 
-  /** The node's transport URL (no query), failing with {@link #HOW_TO_GET_ONE} when nothing answers. */
+  /**
+   * The node's transport URL (no query), as the test broker discovery finds it ({@link
+   * TestBrokers#rabbit4Url()}: the environment, 127.0.0.1:5700, the project's script, Testcontainers),
+   * failing with how to get one when none of them works.
+   */
   static String url() {
-    String env = System.getenv(ENV);
-    if (env != null && !env.isBlank()) {
-      return env;
-    }
-    if (!TestBrokers.answers("127.0.0.1", localPort())) {
-      throw new IllegalStateException("These tests need a RabbitMQ 4.x node and nothing answers on 127.0.0.1:"
-          + localPort() + ". " + HOW_TO_GET_ONE + ".");
-    }
-    return "rabbit://guest:guest@127.0.0.1:" + localPort() + "/";
+    return TestBrokers.rabbit4Url();
   }
 
   /** The port of the node {@code .ci/rabbitmq4} starts ({@code FJORD_RMQ4_PORT}, default 5700). */
