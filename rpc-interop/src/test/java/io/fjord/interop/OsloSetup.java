@@ -19,6 +19,11 @@ import java.util.Map;
 enum OsloSetup {
   /** oslo.messaging 14.0.3 on the host, RabbitMQ 3.10, oslo's defaults: the setup Fjord was built on. */
   RABBITMQ_3_HOST(false, "14.", Map.of()),
+  /**
+   * oslo.messaging 14.0.3 on RabbitMQ 3.10 with {@code kombu_compression=gzip}: every body both sides
+   * publish is zlib-compressed and marked with a {@code compression} header, as kombu does.
+   */
+  RABBITMQ_3_COMPRESSED(false, "14.", options("kombu_compression", "gzip")),
   /** oslo.messaging 16.1 on RabbitMQ 4.x: durable topic queues, quorum reply and fanout queues. */
   RABBITMQ_4_DURABLE_QUORUM(true, "16.", options(
       "amqp_durable_queues", "true",

@@ -40,4 +40,9 @@ class Amqp4RecoveryIT {
   void inFlightCallFailsFastWhenItsReplyConnectionBreaks(String options) throws Exception {
     FaultScenarios.inFlightCallFailsFastWhenItsReplyConnectionBreaks(node, options);
   }
+
+  @org.junit.jupiter.api.Test
+  void fanoutCastsSentWhileAServerIsDisconnectedReachItFromTheStream() throws Exception {
+    FaultScenarios.fanoutCastsSentWhileAServerIsDisconnectedReachItFromTheStream(node, BrokerProfile.KOLLA_OPTIONS);
+  }
 }

@@ -213,4 +213,65 @@ final class FaultScenarios {
       server.stop();
     }
   }
+
+  /** Records the order of fanout casts it receives. */
+  public static final class Fanouts {
+    final java.util.List<Integer> received = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    public void take(int id) {
+      received.add(id);
+    }
+  }
+
+  /**
+   * With {@code rabbit_stream_fanout}, fanout casts published while a server's connections are down
+   * are in the stream; the server, once reconnected, consumes from the offset after the last message
+   * it saw: it gets each of them, and none it had already seen (with exclusive fanout queues, the
+   * default, they would be lost, as in oslo).
+   */
+  static void fanoutCastsSentWhileAServerIsDisconnectedReachItFromTheStream(RabbitNode node, String options)
+      throws Exception {
+    String topic = TestBroker.name("stream_t");
+    String serverName = TestBroker.name("stream-srv");
+    Fanouts fanouts = new Fanouts();
+    TransportOptions serverOptions = TransportOptions.builder().connectionName(serverName).build();
+    // the server stays away 5 s after losing its connections: the casts below land in that gap
+    String serverUrl = node.url(options + "&heartbeat=2&recovery_interval=5&connection_timeout=2");
+    try (Transport serverTransport = Transport.open(TransportUrl.parse(serverUrl), serverOptions);
+         Transport casterTransport = Transport.open(url(node, options))) {
+      RpcServer server = RpcServer.builder(serverTransport, Target.topic(topic).withServer("s1")).endpoint(fanouts)
+          .build();
+      server.start();
+      RpcClient all = RpcClient.create(casterTransport, Target.topic(topic)).prepare(null, true);
+      all.cast(null, "take", Map.of("id", 1));
+      awaitReceived(fanouts, 1);
+
+      // the broker closes the server's two connections (named in their client properties); the caster's stay up
+      for (String line : node.ctl("list_connections", "pid", "client_properties").split("\n")) {
+        if (line.contains(serverName)) {
+          node.ctl("close_connection", line.trim().split("\\s+")[0], "fjord fault test");
+        }
+      }
+      for (int id = 2; id <= 4; id++) {
+        all.cast(null, "take", Map.of("id", id)); // confirmed: in the stream
+      }
+      assertThat(fanouts.received).as("nothing delivered while the server is disconnected").containsExactly(1);
+      awaitReceived(fanouts, 4);
+      // a pool of threads dispatches them: any order, but each once
+      assertThat(fanouts.received).as("fanout casts, none twice").containsExactlyInAnyOrder(1, 2, 3, 4);
+      server.stop();
+    } finally {
+      try (var raw = TestBroker.rawConnection(node.url(""))) {
+        TestBroker.delete(raw, new String[] {topic, topic + ".s1", topic + "_fanout"}, new String[] {topic + "_fanout"});
+      }
+    }
+  }
+
+  private static void awaitReceived(Fanouts fanouts, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (fanouts.received.size() < count && System.nanoTime() - deadline < 0) {
+      Thread.sleep(20); // polling the endpoint's record, bounded by the deadline
+    }
+    assertThat(fanouts.received).as("fanout casts received").hasSizeGreaterThanOrEqualTo(count);
+  }
 }
