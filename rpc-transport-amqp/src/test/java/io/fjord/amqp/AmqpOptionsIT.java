@@ -1,0 +1,140 @@
+package io.fjord.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import io.fjord.rpc.AccessDeniedException;
+import io.fjord.rpc.Target;
+import io.fjord.rpc.Transport;
+import io.fjord.rpc.TransportOptions;
+import io.fjord.rpc.TransportUrl;
+import io.fjord.rpc.client.RpcClient;
+import io.fjord.rpc.server.RpcServer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * oslo's connection and publishing options against the test broker: a whole option set copied from
+ * an oslo configuration opens, AMQPLAIN logs in, hosts are tried past a dead one, gzip bodies go out
+ * compressed and compressed requests are read, and the transport knows its broker.
+ */
+class AmqpOptionsIT {
+
+  /** An endpoint with one method. */
+  public static final class Echo {
+    public String echo(String v) {
+      return v;
+    }
+  }
+
+  private Connection raw;
+  private String exchange;
+  private String topic;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    raw = TestBroker.rawConnection();
+    exchange = TestBroker.name("opt_x");
+    topic = TestBroker.name("opt_t");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    TestBroker.delete(raw, new String[] {topic, topic + ".s1", topic + "_spy"}, new String[] {exchange, topic + "_fanout"});
+    raw.close();
+  }
+
+  private Transport open(String url) {
+    return Transport.open(TransportUrl.parse(url), TransportOptions.builder().controlExchange(exchange).build());
+  }
+
+  private String withQuery(String query) {
+    String url = TestBroker.url();
+    return url + (url.contains("?") ? "&" : "?") + query;
+  }
+
+  private String echoThrough(Transport t) {
+    RpcServer.builder(t, Target.topic(topic).withServer("s1")).endpoint(new Echo()).build().start();
+    return RpcClient.create(t, Target.topic(topic)).call(null, "echo", Map.of("v", "hello"), String.class);
+  }
+
+  @Test
+  void anOptionSetCopiedFromAnOsloConfigurationOpensAndTheTransportKnowsItsBroker() {
+    try (Transport t = open(withQuery("rpc_conn_pool_size=30&conn_pool_min_size=2&conn_pool_ttl=1200"
+        + "&heartbeat_timeout_threshold=60&heartbeat_rate=3&heartbeat_in_pthread=false&kombu_reconnect_delay=1.0"
+        + "&kombu_reconnect_splay=0.5&kombu_missing_consumer_retry_timeout=60&kombu_failover_strategy=round-robin"
+        + "&rabbit_retry_interval=1&rabbit_retry_backoff=2&rabbit_interval_max=30&rabbit_qos_prefetch_count=10"
+        + "&direct_mandatory_flag=true&enable_cancel_on_failover=true&ssl=false&ssl_enforce_fips_mode=false"
+        + "&rabbit_transient_queues_ttl=1800&amqp_auto_delete=false"))) {
+      assertThat(t.broker().product()).isEqualTo("RabbitMQ");
+      assertThat(t.broker().version()).matches("\\d+\\.\\d+\\.\\d+.*");
+      assertThat(echoThrough(t)).isEqualTo("hello");
+    }
+  }
+
+  @Test
+  void amqplainLogsInAndAWrongPasswordIsRefused() {
+    try (Transport t = open(withQuery("rabbit_login_method=AMQPLAIN"))) {
+      assertThat(echoThrough(t)).isEqualTo("hello");
+    }
+    TransportUrl.Host h = TransportUrl.parse(TestBroker.url()).hosts().get(0);
+    String wrong = "rabbit://" + (h.username() == null ? "guest" : h.username()) + ":wr0ng@" + h.hostname() + ":"
+        + h.portOr(5672) + "/?rabbit_login_method=AMQPLAIN";
+    assertThatThrownBy(() -> Transport.open(wrong)).isInstanceOf(AccessDeniedException.class)
+        .hasMessageNotContaining("wr0ng");
+  }
+
+  @Test
+  void hostsAreTriedPastOneThatRefusesConnectionsWithEitherFailoverStrategy() {
+    TransportUrl.Host h = TransportUrl.parse(TestBroker.url()).hosts().get(0);
+    String credentials = (h.username() == null ? "guest" : h.username()) + ":"
+        + (h.password() == null ? "guest" : h.password());
+    for (String strategy : new String[] {"round-robin", "shuffle"}) {
+      // port 1 refuses at once; the URL's second host is the broker
+      String url = "rabbit://" + credentials + "@127.0.0.1:1," + credentials + "@" + h.hostname() + ":" + h.portOr(5672)
+          + "/?kombu_failover_strategy=" + strategy + "&connection_timeout=2";
+      try (Transport t = open(url)) {
+        assertThat(echoThrough(t)).as(strategy).isEqualTo("hello");
+      }
+    }
+  }
+
+  @Test
+  void gzipCompressesWhatIsPublishedAndCompressedRequestsAreRead() throws Exception {
+    try (Transport t = open(withQuery("kombu_compression=gzip"))) {
+      assertThat(echoThrough(t)).isEqualTo("hello");
+      try (Channel ch = raw.createChannel()) {
+        ch.queueDeclare(topic + "_spy", false, true, false, Map.of());
+        ch.queueBind(topic + "_spy", exchange, topic);
+        RpcClient.create(t, Target.topic(topic)).cast(null, "echo", Map.of("v", "spied"));
+        GetResponse spied = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (spied == null && System.nanoTime() - deadline < 0) {
+          spied = ch.basicGet(topic + "_spy", true);
+          if (spied == null) {
+            Thread.sleep(20); // polling the spy queue, bounded by the deadline
+          }
+        }
+        assertThat(spied).as("the cast, seen by a spy queue").isNotNull();
+        assertThat(spied.getProps().getHeaders()).containsEntry("compression",
+            com.rabbitmq.client.impl.LongStringHelper.asLongString("application/x-gzip"));
+        assertThat(spied.getBody()[0]).as("zlib header").isEqualTo((byte) 0x78);
+        assertThat(new String(Subscription.inflate("application/x-gzip", spied.getBody()), StandardCharsets.UTF_8))
+            .contains("spied");
+      }
+    }
+    // a server without the option reads a compressed request and answers it
+    try (Transport server = open(TestBroker.url()); Transport client = open(withQuery("kombu_compression=gzip"))) {
+      RpcServer.builder(server, Target.topic(topic).withServer("s1")).endpoint(new Echo()).build().start();
+      assertThat(RpcClient.create(client, Target.topic(topic)).call(null, "echo", Map.of("v", "zipped"), String.class))
+          .isEqualTo("zipped");
+    }
+  }
+}
