@@ -20,7 +20,8 @@ import java.util.Locale;
  * and a broker does not accumulate one name (an Erlang atom, with quorum queues) per process start.
  *
  * <p>{@code n} counts 1, 2, 3... from each process start, shared by the transports of a process and,
- * through a small locked file (in {@code /dev/shm} when present, as oslo's), by processes running at
+ * through a small locked file (in {@code /dev/shm} when present, as oslo's, or the directory of the
+ * system property {@value #DIRECTORY_PROPERTY}), by processes running at
  * the same time with the same host and process name: a process that finds no other live process in the
  * file starts again at 1 (its predecessor's names), one that finds others continues their count, so two
  * live processes never share a name. Thread-safe.
@@ -34,11 +35,28 @@ final class QueueManager {
   QueueManager(String hostname, String processname) {
     this.hostname = hostname != null ? hostname : localHostname();
     this.processname = processname != null ? processname : defaultProcessName();
-    Path dir = Files.isDirectory(Path.of("/dev/shm")) && Files.isWritable(Path.of("/dev/shm"))
-        ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
+    Path dir = directory();
     this.file = dir.resolve("fjord_" + safe(this.hostname) + "_" + safe(this.processname) + "_qmanager");
     ProcessHandle me = ProcessHandle.current();
     this.self = me.pid() + " " + me.info().startInstant().map(i -> Long.toString(i.toEpochMilli())).orElse("0");
+  }
+
+  /** System property naming the directory of the count files, instead of /dev/shm (the tests use target/). */
+  static final String DIRECTORY_PROPERTY = "fjord.queue-manager.dir";
+
+  private static Path directory() {
+    String configured = System.getProperty(DIRECTORY_PROPERTY);
+    if (configured != null && !configured.isBlank()) {
+      Path dir = Path.of(configured);
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("use_queue_manager: cannot create " + dir + " (" + DIRECTORY_PROPERTY + ")", e);
+      }
+      return dir;
+    }
+    Path shm = Path.of("/dev/shm");
+    return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
   }
 
   String hostname() {
@@ -98,6 +116,34 @@ final class QueueManager {
       return count;
     } catch (IOException e) {
       throw new UncheckedIOException("use_queue_manager: cannot update " + file, e);
+    }
+  }
+
+  /**
+   * The last count handed out for {@code hostname} and {@code processname} (0 when none), so that a
+   * test can delete the queues a queue manager named: {@code <hostname>:<processname>:1..count}.
+   */
+  static int lastCount(String hostname, String processname) {
+    QueueManager qm = new QueueManager(hostname, processname);
+    synchronized (QueueManager.class) {
+      try {
+        String first = Files.readAllLines(qm.file, StandardCharsets.UTF_8).stream().findFirst().orElse("0").trim();
+        return Integer.parseInt(first);
+      } catch (IOException | NumberFormatException e) {
+        return 0;
+      }
+    }
+  }
+
+  /** Deletes the count file of {@code hostname} and {@code processname} (tests clean up after themselves). */
+  static void forget(String hostname, String processname) {
+    QueueManager qm = new QueueManager(hostname, processname);
+    synchronized (QueueManager.class) {
+      try {
+        Files.deleteIfExists(qm.file);
+      } catch (IOException ignored) {
+        // nothing to forget
+      }
     }
   }
 

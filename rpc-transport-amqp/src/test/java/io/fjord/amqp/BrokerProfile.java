@@ -13,10 +13,8 @@ import java.util.function.Supplier;
  * options need: RabbitMQ 3.10 or 4.x with Fjord's defaults, or 4.x with Kolla-Ansible's oslo option
  * set. With Kolla's set, reply queues are quorum queues named by oslo's queue manager,
  * {@code reply_<hostname>:<processname>:<n>}, and outlive their transport; the profile gives each
- * test class a hostname and processname of its own, counts the transports opened with {@link
- * #url()}, and deletes {@code reply_<h>:<p>:1..N} as tests end. That assumes the driver numbers
- * reply queues 1, 2, 3... per hostname and processname in the JVM, at most one per transport.
- * Thread-safe.
+ * test class a hostname and processname of its own and deletes {@code reply_<h>:<p>:1..N} as tests
+ * end, N being the queue manager's count (and the count file goes when the JVM exits). Thread-safe.
  */
 public final class BrokerProfile {
   /** oslo's options as Kolla-Ansible (2025.1 and later) sets them. */
@@ -37,6 +35,9 @@ public final class BrokerProfile {
     this.options = options;
     this.hostname = hostname;
     this.processname = processname;
+    if (hostname != null) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> QueueManager.forget(hostname, processname)));
+    }
   }
 
   /** RabbitMQ 3.10 (the test broker), Fjord's default options. */
@@ -73,7 +74,8 @@ public final class BrokerProfile {
   /** The reply queues the queue manager may have named for transports opened since the last call. */
   public synchronized List<String> replyQueuesSinceLastCall() {
     List<String> queues = new ArrayList<>();
-    int opened = transports.get();
+    // the queue manager's own count: a transport names one reply queue, some name none
+    int opened = hostname == null ? 0 : Math.max(transports.get(), QueueManager.lastCount(hostname, processname));
     if (hostname != null) {
       for (int n = deletedUpTo + 1; n <= opened; n++) {
         queues.add(replyQueue(n));

@@ -87,16 +87,6 @@ class DeclarationRulesTest {
     }
   }
 
-  /** The queue manager's counter files of the host and process names used here. */
-  @org.junit.jupiter.api.AfterAll
-  static void deleteQueueManagerFiles() throws java.io.IOException {
-    for (String name : new String[] {"h_p", "node1_nova-compute"}) {
-      java.nio.file.Files.deleteIfExists(java.nio.file.Path.of("/dev/shm/fjord_" + name + "_qmanager"));
-      java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
-          "fjord_" + name + "_qmanager"));
-    }
-  }
-
   @Test
   void everyDeclarationIsValidOnRabbit43ForEveryValidOptionSet() {
     int checked = 0;
