@@ -70,7 +70,9 @@ final class ChrootOslo implements OsloRuntime {
   public ProcessBuilder processBuilder(String script, List<String> args) {
     List<String> pythonArgs = new ArrayList<>(List.of("-u", inside + "/" + script));
     pythonArgs.addAll(args);
-    return new ProcessBuilder(command(pythonArgs));
+    List<String> command = new ArrayList<>(List.of(OsloRuntime.SETSID));
+    command.addAll(command(pythonArgs));
+    return new ProcessBuilder(command);
   }
 
   /** chroot + a clean environment + python3 {@code pythonArgs}; chroot and env exec, so the process is python. */

@@ -38,7 +38,8 @@ final class HostOslo implements OsloRuntime {
 
   @Override
   public ProcessBuilder processBuilder(String script, List<String> args) {
-    List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-u", scripts.resolve(script).toString()));
+    List<String> command = new ArrayList<>(List.of(OsloRuntime.SETSID, PYTHON.toString(), "-u",
+        scripts.resolve(script).toString()));
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).directory(scripts.toFile());
     Map<String, String> env = pb.environment();

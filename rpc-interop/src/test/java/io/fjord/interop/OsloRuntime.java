@@ -32,6 +32,13 @@ interface OsloRuntime extends AutoCloseable {
   /** A process for {@code script} (a file name under the {@code oslo} resources) with {@code args}. */
   ProcessBuilder processBuilder(String script, List<String> args);
 
+  /**
+   * Peers run in a session (and process group) of their own: oslo's queue manager reads
+   * {@code /proc/<process group>/stat}, which is gone when the group's leader (the shell that started
+   * Maven, say) has exited, and then the peer dies at start.
+   */
+  String SETSID = "setsid";
+
   /** Removes the counter oslo's queue manager keeps per {@code hostname} (use_queue_manager). */
   void forgetQueueManagerState(String hostname) throws IOException;
 
