@@ -59,7 +59,10 @@ final class ConnectionFactories {
     }
     f.setSaslConfig(sasl(s.login));
     if (s.ssl) {
-      f.useSslProtocol(TlsContexts.create(url, s));
+      // not useSslProtocol(SSLContext) nor setSslContextFactory: both turn host name verification on,
+      // which ssl_enforce_hostname_verification=false and ssl_verify=false must leave off; the
+      // blocking frame handler makes its sockets from this factory
+      f.setSocketFactory(TlsContexts.create(url, s).getSocketFactory());
       if (s.sslVerify && s.sslVerifyHostname) {
         f.enableHostnameVerification();
       }
