@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  */
 final class TlsContexts {
   private static final Logger log = LoggerFactory.getLogger(TlsContexts.class);
+  /** A PEM block: its type, its RFC 1421 headers (traditional encrypted keys have them) and its base64. */
   private static final Pattern PEM = Pattern.compile(
-      "-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
+      "-----BEGIN ([A-Z0-9 ]+)-----\\s*((?:[A-Za-z-]+:[^\\r\\n]*\\s+)*)([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
 
   private TlsContexts() {
   }
@@ -103,8 +104,9 @@ final class TlsContexts {
     String text = Files.readString(file, StandardCharsets.US_ASCII);
     Matcher m = PEM.matcher(text);
     while (m.find()) {
-      String type = m.group(1);
-      byte[] der = Base64.getMimeDecoder().decode(m.group(2));
+      // a traditional key encrypted by openssl (-aes256...) says so in a Proc-Type header
+      String type = m.group(2).contains("ENCRYPTED") ? "ENCRYPTED PRIVATE KEY" : m.group(1);
+      byte[] der = Base64.getMimeDecoder().decode(m.group(3));
       switch (type) {
         case "PRIVATE KEY":
           return pkcs8(der, file);
