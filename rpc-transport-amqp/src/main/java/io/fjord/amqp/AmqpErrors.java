@@ -91,6 +91,32 @@ final class AmqpErrors {
     return new TransportException(what + ": " + describe(t), t);
   }
 
+  /**
+   * As {@link #translate(String, Throwable)}, adding {@code tlsHint} (see {@link ClientCertificates#refusalHint})
+   * when the broker broke the connection off, as it does when it refuses a client certificate: the
+   * alert or reset alone does not say why. {@code tlsHint} may be null.
+   */
+  static TransportException translate(String what, Throwable t, String tlsHint) {
+    if (tlsHint == null || isAccessDenied(t) || !isBrokenOffByBroker(t)) {
+      return translate(what, t);
+    }
+    return new TransportException(what + ": " + describe(t) + " (" + tlsHint + ")", t);
+  }
+
+  /** A TLS alert from the broker, a reset or an end of stream; not a connection refused or a local check. */
+  private static boolean isBrokenOffByBroker(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.net.ConnectException || c instanceof java.net.NoRouteToHostException) {
+        return false;
+      }
+      if (c instanceof java.net.SocketException || c instanceof java.io.EOFException
+          || c instanceof javax.net.ssl.SSLException && String.valueOf(c.getMessage()).startsWith("Received fatal alert")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Wrong credentials (ACCESS_REFUSED at login) or no access to the virtual host (NOT_ALLOWED). */
   static boolean isAccessDenied(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {

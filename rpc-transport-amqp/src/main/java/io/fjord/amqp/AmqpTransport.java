@@ -126,7 +126,8 @@ final class AmqpTransport implements DriverTransport {
     int id = IDS.incrementAndGet();
     this.io = Executors.newCachedThreadPool(daemon("fjord-amqp-io-" + id + "-"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("fjord-amqp-timer-" + id + "-"));
-    ConnectionFactory factory = ConnectionFactories.create(url, settings);
+    TlsContexts.Tls tls = settings.ssl ? TlsContexts.create(url, settings) : null;
+    ConnectionFactory factory = ConnectionFactories.create(url, settings, tls);
     List<Address> addresses = ConnectionFactories.addresses(url, settings);
     ConnectionFactories.Failover publishHosts = new ConnectionFactories.Failover(addresses, settings.failover);
     ConnectionFactories.Failover consumeHosts = new ConnectionFactories.Failover(addresses, settings.failover);
@@ -157,7 +158,7 @@ final class AmqpTransport implements DriverTransport {
       if (e instanceof IllegalArgumentException iae) {
         throw iae;
       }
-      throw AmqpErrors.translate("Cannot connect to " + url, e);
+      throw AmqpErrors.translate("Cannot connect to " + url, e, tls == null ? null : tls.client().refusalHint());
     }
     this.publishConnection = pub;
     this.consumeConnection = con;

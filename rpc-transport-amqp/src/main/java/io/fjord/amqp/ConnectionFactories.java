@@ -24,7 +24,8 @@ final class ConnectionFactories {
   private ConnectionFactories() {
   }
 
-  static ConnectionFactory create(TransportUrl url, AmqpSettings s) {
+  /** A factory for {@code url}'s connections; {@code tls} is the TLS context when {@code s.ssl}, else null. */
+  static ConnectionFactory create(TransportUrl url, AmqpSettings s, TlsContexts.Tls tls) {
     ConnectionFactory f = new ConnectionFactory();
     String user = null;
     String pass = null;
@@ -58,8 +59,11 @@ final class ConnectionFactories {
       f.setRecoveryDelayHandler(attempt -> s.backoff.delay(attempt + 1).toMillis());
     }
     f.setSaslConfig(sasl(s.login));
-    if (s.ssl) {
-      f.useSslProtocol(TlsContexts.create(url, s));
+    if (tls != null) {
+      // not useSslProtocol(SSLContext) nor setSslContextFactory: both turn host name verification on,
+      // which ssl_enforce_hostname_verification=false and ssl_verify=false must leave off; the
+      // blocking frame handler makes its sockets from this factory
+      f.setSocketFactory(tls.context().getSocketFactory());
       if (s.sslVerify && s.sslVerifyHostname) {
         f.enableHostnameVerification();
       }

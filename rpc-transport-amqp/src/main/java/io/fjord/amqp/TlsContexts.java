@@ -24,6 +24,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,21 +33,28 @@ import org.slf4j.LoggerFactory;
  * The TLS context of a transport from oslo's {@code ssl_*} options: the broker's certificate checked
  * against {@code ssl_ca_file} (PEM; the JDK's trust store when absent), a client certificate from
  * {@code ssl_cert_file} and {@code ssl_key_file} (PEM; the key unencrypted PKCS#8 or PKCS#1 RSA) for
- * brokers that require one, and the protocol of {@code ssl_version}. Stateless.
+ * brokers that require one, and the protocol of {@code ssl_version}. The client certificate goes
+ * through {@link ClientCertificates}, which remembers what the broker asked for. Stateless.
  */
 final class TlsContexts {
   private static final Logger log = LoggerFactory.getLogger(TlsContexts.class);
+  /** A PEM block: its type, its RFC 1421 headers (traditional encrypted keys have them) and its base64. */
   private static final Pattern PEM = Pattern.compile(
-      "-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
+      "-----BEGIN ([A-Z0-9 ]+)-----\\s*((?:[A-Za-z-]+:[^\\r\\n]*\\s+)*)([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
 
   private TlsContexts() {
   }
 
-  static SSLContext create(TransportUrl url, AmqpSettings s) {
+  /** A transport's TLS context, and its key manager, which can tell why a broker refused a connection. */
+  record Tls(SSLContext context, ClientCertificates client) {
+  }
+
+  static Tls create(TransportUrl url, AmqpSettings s) {
     try {
       SSLContext ctx = SSLContext.getInstance(s.sslProtocol == null ? "TLS" : s.sslProtocol);
-      ctx.init(keyManagers(s), trustManagers(url, s), null);
-      return ctx;
+      ClientCertificates client = clientCertificates(s);
+      ctx.init(new KeyManager[] {client}, trustManagers(url, s), null);
+      return new Tls(ctx, client);
     } catch (GeneralSecurityException | IOException e) {
       throw new TransportException("Cannot set up TLS for " + url + ": " + e.getMessage(), e);
     }
@@ -77,9 +85,9 @@ final class TlsContexts {
     return tmf.getTrustManagers();
   }
 
-  private static KeyManager[] keyManagers(AmqpSettings s) throws GeneralSecurityException, IOException {
+  private static ClientCertificates clientCertificates(AmqpSettings s) throws GeneralSecurityException, IOException {
     if (s.sslCertFile == null) {
-      return null;
+      return new ClientCertificates(null, null, null);
     }
     Collection<? extends Certificate> chain;
     try (InputStream in = Files.newInputStream(Path.of(s.sslCertFile))) {
@@ -95,7 +103,12 @@ final class TlsContexts {
     ks.setKeyEntry("client", key, none, chain.toArray(new Certificate[0]));
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(ks, none);
-    return kmf.getKeyManagers();
+    for (KeyManager km : kmf.getKeyManagers()) {
+      if (km instanceof X509ExtendedKeyManager x) {
+        return new ClientCertificates(x, s.sslCertFile, (X509Certificate) chain.iterator().next());
+      }
+    }
+    throw new GeneralSecurityException("the JDK's " + kmf.getAlgorithm() + " key manager cannot hold client certificates");
   }
 
   /** An unencrypted PEM private key: PKCS#8 (RSA, EC, Ed25519) or PKCS#1 RSA. */
@@ -103,8 +116,9 @@ final class TlsContexts {
     String text = Files.readString(file, StandardCharsets.US_ASCII);
     Matcher m = PEM.matcher(text);
     while (m.find()) {
-      String type = m.group(1);
-      byte[] der = Base64.getMimeDecoder().decode(m.group(2));
+      // a traditional key encrypted by openssl (-aes256...) says so in a Proc-Type header
+      String type = m.group(2).contains("ENCRYPTED") ? "ENCRYPTED PRIVATE KEY" : m.group(1);
+      byte[] der = Base64.getMimeDecoder().decode(m.group(3));
       switch (type) {
         case "PRIVATE KEY":
           return pkcs8(der, file);

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
  * own node name, ports, data directory, epmd port and cookie, so it never touches the shared nodes
  * on 5672 and 5700 (DESIGN.md): RabbitMQ 3.10 from the host ({@link #start()}) or RabbitMQ 4.x with
  * RabbitMQ 4.3's rules from the project's chroot ({@link #startRabbit4()}, see {@link RabbitInstall}).
+ * A 3.10 node can also listen with TLS, asking clients for a certificate or not ({@link #startWithTls}).
  * Stop, kill -9, freeze (SIGSTOP) and restart it to inject faults; close() tears it down and deletes
  * its files. Methods that change the node's state are synchronized.
  */
@@ -28,6 +29,7 @@ public final class RabbitNode implements AutoCloseable {
   private final Path dir;
   private Process process;
   private Path tls;
+  private ClientCertificates clients;
   private String cookie;
 
   private RabbitNode(RabbitInstall install, int port, Path dir) {
@@ -39,7 +41,7 @@ public final class RabbitNode implements AutoCloseable {
 
   /** Starts a RabbitMQ 3.10 node on a free port from 5681 and waits until it accepts AMQP connections. */
   public static RabbitNode start() throws Exception {
-    return start(RabbitInstall.HOST, null, null);
+    return start(RabbitInstall.HOST, null, ClientCertificates.NOT_ASKED, null);
   }
 
   /**
@@ -48,15 +50,33 @@ public final class RabbitNode implements AutoCloseable {
    * {@code .ci/rabbitmq4} when it is missing.
    */
   public static RabbitNode startRabbit4() throws Exception {
-    return start(RabbitInstall.chroot(), null, null);
+    return start(RabbitInstall.chroot(), null, ClientCertificates.NOT_ASKED, null);
   }
 
   /**
    * Starts a node that also listens with TLS on {@link #tlsPort()}, with {@code certs}/server.pem,
-   * server.key and ca.pem (see {@link #makeCertificates}).
+   * server.key and ca.pem (see {@link #makeCertificates}); it asks clients for no certificate.
    */
   public static RabbitNode startWithTls(Path certs) throws Exception {
-    return start(RabbitInstall.HOST, certs, null);
+    return startWithTls(certs, ClientCertificates.NOT_ASKED);
+  }
+
+  /** As {@link #startWithTls(Path)}, asking clients for a certificate as {@code clients} says. */
+  public static RabbitNode startWithTls(Path certs, ClientCertificates clients) throws Exception {
+    return start(RabbitInstall.HOST, certs, clients, null);
+  }
+
+  /** What a node's TLS listener asks of a client's certificate. */
+  public enum ClientCertificates {
+    /** Nothing: the listener asks for none ({@code verify_none}). */
+    NOT_ASKED,
+    /** One signed by the test CA ({@code ca.pem}), or the handshake fails ({@code verify_peer}, {@code fail_if_no_peer_cert}). */
+    REQUIRED,
+    /**
+     * As {@link #REQUIRED}, and the node offers EXTERNAL after PLAIN and AMQPLAIN (plugin
+     * {@code rabbitmq_auth_mechanism_ssl}): the certificate's common name is the user name.
+     */
+    REQUIRED_WITH_EXTERNAL
   }
 
   /**
@@ -68,7 +88,7 @@ public final class RabbitNode implements AutoCloseable {
     List<RabbitNode> nodes = new java.util.ArrayList<>();
     try {
       for (int i = 0; i < size; i++) {
-        nodes.add(start(RabbitInstall.HOST, null, cookie));
+        nodes.add(start(RabbitInstall.HOST, null, ClientCertificates.NOT_ASKED, cookie));
       }
       for (RabbitNode n : nodes.subList(1, nodes.size())) {
         n.ctl("stop_app");
@@ -98,7 +118,8 @@ public final class RabbitNode implements AutoCloseable {
    * Starts a node on a free port; retries on another port when the node exits while starting
    * (another JVM may have taken the port between the check and the node's bind).
    */
-  private static RabbitNode start(RabbitInstall install, Path certs, String cookie) throws Exception {
+  private static RabbitNode start(RabbitInstall install, Path certs, ClientCertificates clients, String cookie)
+      throws Exception {
     String unavailable = install.unavailable();
     if (unavailable != null) {
       throw new IllegalStateException(unavailable);
@@ -106,6 +127,7 @@ public final class RabbitNode implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       RabbitNode node = new RabbitNode(install, freePort(install), install.newNodeDirectory());
       node.tls = certs;
+      node.clients = clients;
       node.cookie = cookie;
       try {
         node.launch();
@@ -167,16 +189,12 @@ public final class RabbitNode implements AutoCloseable {
     }
     Files.createDirectories(dir.resolve("mnesia"));
     Files.createDirectories(dir.resolve("log"));
-    Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
+    Files.writeString(dir.resolve("enabled_plugins"),
+        clients == ClientCertificates.REQUIRED_WITH_EXTERNAL ? "[rabbitmq_auth_mechanism_ssl].\n" : "[].\n");
     Files.writeString(dir.resolve("rabbitmq-env.conf"), "");
     String conf = "listeners.tcp.default = 127.0.0.1:" + port + "\nloopback_users = none\n" + install.extraConfig();
     if (tls != null) {
-      conf += "listeners.ssl.default = 127.0.0.1:" + tlsPort() + "\n"
-          + "ssl_options.cacertfile = " + tls.resolve("ca.pem") + "\n"
-          + "ssl_options.certfile = " + tls.resolve("server.pem") + "\n"
-          + "ssl_options.keyfile = " + tls.resolve("server.key") + "\n"
-          + "ssl_options.verify = verify_none\n"
-          + "ssl_options.fail_if_no_peer_cert = false\n";
+      conf += tlsConfig();
     }
     Files.writeString(dir.resolve("rabbitmq.conf"), conf);
     Map<String, String> env = new java.util.LinkedHashMap<>(ctlEnvironment());
@@ -206,6 +224,24 @@ public final class RabbitNode implements AutoCloseable {
     }
   }
 
+  /** rabbitmq.conf lines of the TLS listener, asking for client certificates as {@link #clients} says. */
+  private String tlsConfig() {
+    boolean required = clients != ClientCertificates.NOT_ASKED;
+    String conf = "listeners.ssl.default = 127.0.0.1:" + tlsPort() + "\n"
+        + "ssl_options.cacertfile = " + tls.resolve("ca.pem") + "\n"
+        + "ssl_options.certfile = " + tls.resolve("server.pem") + "\n"
+        + "ssl_options.keyfile = " + tls.resolve("server.key") + "\n"
+        + "ssl_options.verify = " + (required ? "verify_peer" : "verify_none") + "\n"
+        + "ssl_options.fail_if_no_peer_cert = " + required + "\n";
+    if (clients == ClientCertificates.REQUIRED_WITH_EXTERNAL) {
+      conf += "auth_mechanisms.1 = PLAIN\n"
+          + "auth_mechanisms.2 = AMQPLAIN\n"
+          + "auth_mechanisms.3 = EXTERNAL\n"
+          + "ssl_cert_login_from = common_name\n";
+    }
+    return conf;
+  }
+
   private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(90);
 
   /** What both the node and rabbitmqctl need: its HOME (cookie), epmd port and empty env file. */
@@ -230,31 +266,17 @@ public final class RabbitNode implements AutoCloseable {
   }
 
   /**
-   * Makes a CA ({@code ca.pem}) and a server certificate for {@code localhost} signed by it
-   * ({@code server.pem}, {@code server.key}), plus an unrelated CA ({@code other-ca.pem}), with openssl.
+   * Makes a test CA, a server certificate for {@code localhost} and client certificates with openssl
+   * in a new directory; see {@link TestCertificates} for the files. Delete it with
+   * {@link #deleteCertificates}.
    */
   public static Path makeCertificates() throws Exception {
-    Path d = Files.createTempDirectory("fjord-tls-");
-    String[][] steps = {
-        {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=fjord-test-ca",
-            "-keyout", "ca.key", "-out", "ca.pem"},
-        {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=other-ca",
-            "-keyout", "other-ca.key", "-out", "other-ca.pem"},
-        {"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server.key",
-            "-out", "server.csr"},
-        {"openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-            "-days", "2", "-extfile", "san.ext", "-out", "server.pem"},
-    };
-    Files.writeString(d.resolve("san.ext"), "subjectAltName = DNS:localhost\n");
-    for (String[] step : steps) {
-      Process p = new ProcessBuilder(step).directory(d.toFile()).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException("openssl failed (" + String.join(" ", step) + "): " + out);
-      }
-    }
-    // the broker runs as this user and reads the key
-    return d;
+    return TestCertificates.make();
+  }
+
+  /** Deletes a directory {@link #makeCertificates} made; nothing when it is null. */
+  public static void deleteCertificates(Path certs) throws IOException {
+    TestCertificates.delete(certs);
   }
 
   /** The node's files (data, logs, config) on the host; close() deletes them. */
