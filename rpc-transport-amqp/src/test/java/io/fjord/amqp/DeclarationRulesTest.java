@@ -175,4 +175,20 @@ class DeclarationRulesTest {
     assertThat(broker.calls("basicConsume")).filteredOn(c -> c.arg(0).equals("compute_fanout"))
         .singleElement().satisfies(c -> assertThat(c.arg(5)).isEqualTo(Map.of("x-stream-offset", "next")));
   }
+
+  @Test
+  void enableCancelOnFailoverAsksForCancelNotificationsOnEveryConsumerButTheStream() {
+    FakeBroker broker = new FakeBroker("4.0.5", true);
+    exercise(broker, "enable_cancel_on_failover=true&rabbit_quorum_queue=true&rabbit_transient_quorum_queue=true"
+        + "&rabbit_stream_fanout=true");
+    assertThat(broker.calls("basicConsume")).hasSizeGreaterThanOrEqualTo(5).allSatisfy(c -> {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> args = (Map<String, Object>) c.arg(5);
+      if (c.arg(0).equals("compute_fanout")) {
+        assertThat(args).isEqualTo(Map.of("x-stream-offset", "next"));
+      } else {
+        assertThat(args).as("consumer of %s", c.arg(0)).isEqualTo(Map.of("x-cancel-on-ha-failover", true));
+      }
+    });
+  }
 }
