@@ -73,82 +73,111 @@ final class Declarer {
     return channel;
   }
 
-  /** Declares {@code x}, or adopts an equivalent-enough existing one. */
-  synchronized Outcome exchange(Topology.Exchange x) throws IOException {
-    Topology.Exchange attempt = x;
-    List<String> differences = new ArrayList<>();
+  /** A declaration that may be refused. */
+  @FunctionalInterface
+  private interface Attempt {
+    void run() throws IOException;
+  }
+
+  /** Takes the existing object's value of one argument the broker named, or refuses (throws). */
+  @FunctionalInterface
+  private interface Adopt {
+    void take(Inequivalent difference) throws IOException;
+  }
+
+  /**
+   * Runs {@code attempt} until the broker accepts it, letting {@code adopt} take the existing
+   * object's value of each argument a 406 names; returns how many it took (0: declared as wanted).
+   */
+  private int declareLearning(Attempt attempt, Adopt adopt) throws IOException {
+    int differences = 0;
     while (true) {
       try {
-        channel().exchangeDeclare(attempt.name(), attempt.type(), attempt.durable(), attempt.autoDelete(), false,
-            Map.of());
-        break;
+        attempt.run();
+        return differences;
       } catch (IOException e) {
         Inequivalent d = Inequivalent.of(e);
-        if (d == null || differences.size() >= MAX_DIFFERENCES) {
+        if (d == null || differences >= MAX_DIFFERENCES) {
           throw reset(e);
         }
-        differences.add(d.describe());
-        attempt = switch (d.arg) {
-          case "type" -> new Topology.Exchange(x.name(), String.valueOf(d.current), attempt.durable(), attempt.autoDelete(),
-              x.role());
-          case "durable" -> new Topology.Exchange(x.name(), attempt.type(), Boolean.TRUE.equals(d.current),
-              attempt.autoDelete(), x.role());
-          case "auto_delete" -> new Topology.Exchange(x.name(), attempt.type(), attempt.durable(),
-              Boolean.TRUE.equals(d.current), x.role());
-          default -> throw e; // arguments (alternate exchange...) Fjord never sets: not ours to guess
-        };
+        differences++;
+        adopt.take(d);
       }
     }
-    if (differences.isEmpty()) {
+  }
+
+  /** Declares {@code x}, or adopts an equivalent-enough existing one. */
+  synchronized Outcome exchange(Topology.Exchange x) throws IOException {
+    Topology.Exchange[] attempt = {x};
+    int differences = declareLearning(
+        () -> channel().exchangeDeclare(attempt[0].name(), attempt[0].type(), attempt[0].durable(),
+            attempt[0].autoDelete(), false, Map.of()),
+        d -> {
+          Topology.Exchange a = attempt[0];
+          attempt[0] = switch (d.arg) {
+            case "type" -> new Topology.Exchange(x.name(), String.valueOf(d.current), a.durable(), a.autoDelete(), x.role());
+            case "durable" -> new Topology.Exchange(x.name(), a.type(), Boolean.TRUE.equals(d.current), a.autoDelete(),
+                x.role());
+            case "auto_delete" -> new Topology.Exchange(x.name(), a.type(), a.durable(), Boolean.TRUE.equals(d.current),
+                x.role());
+            // arguments (an alternate exchange...) Fjord never sets: not its to guess
+            default -> throw new IOException("exchange '" + x.name() + "' exists with other arguments: " + d.describe());
+          };
+        });
+    if (differences == 0) {
       return Outcome.DECLARED;
     }
-    String existing = attempt.flags();
-    if (!attempt.type().equals(x.type())) {
+    String existing = attempt[0].flags();
+    if (!attempt[0].type().equals(x.type())) {
       throw new TransportException("Exchange '" + x.name() + "' exists with " + existing + "; Fjord needs " + x.flags()
           + ": a " + x.type() + " exchange cannot route these messages. Delete or rename the exchange (another "
           + "application uses this name?)" + (x.role() == Topology.Role.TOPIC_EXCHANGE
           ? ", or give this transport another control exchange" : ""));
     }
-    adopted("Exchange '" + x.name() + "'", existing, x.flags(), hint(x, attempt));
+    adopted("Exchange '" + x.name() + "'", existing, x.flags(), hint(x, attempt[0]));
     return Outcome.ADOPTED;
   }
 
-  /** Declares {@code q}, or adopts an existing queue whose flags differ in a way that is safe. */
-  synchronized Declared queue(Topology.Queue q) throws IOException {
-    boolean durable = q.durable();
-    boolean exclusive = q.exclusive();
-    boolean autoDelete = q.autoDelete();
-    Map<String, Object> args = new LinkedHashMap<>(q.arguments());
-    List<String> differences = new ArrayList<>();
-    while (true) {
-      try {
-        channel().queueDeclare(q.name(), durable, exclusive, autoDelete, args);
-        break;
-      } catch (IOException e) {
-        Inequivalent d = Inequivalent.of(e);
-        if (d == null || differences.size() >= MAX_DIFFERENCES) {
-          throw reset(e);
-        }
-        differences.add(d.describe());
-        switch (d.arg) {
-          case "durable" -> durable = Boolean.TRUE.equals(d.current);
-          case "auto_delete" -> autoDelete = Boolean.TRUE.equals(d.current);
-          case "exclusive" -> exclusive = Boolean.TRUE.equals(d.current);
-          default -> {
-            if (d.current == null) {
-              args.remove(d.arg);
-            } else {
-              args.put(d.arg, d.current);
-            }
+  /** The flags of a queue declaration as they are learnt from the broker's refusals. */
+  private static final class QueueFlags {
+    boolean durable;
+    boolean exclusive;
+    boolean autoDelete;
+    final Map<String, Object> args;
+
+    QueueFlags(Topology.Queue q) {
+      durable = q.durable();
+      exclusive = q.exclusive();
+      autoDelete = q.autoDelete();
+      args = new LinkedHashMap<>(q.arguments());
+    }
+
+    void take(Inequivalent d) {
+      switch (d.arg) {
+        case "durable" -> durable = Boolean.TRUE.equals(d.current);
+        case "auto_delete" -> autoDelete = Boolean.TRUE.equals(d.current);
+        case "exclusive" -> exclusive = Boolean.TRUE.equals(d.current);
+        default -> {
+          if (d.current == null) {
+            args.remove(d.arg);
+          } else {
+            args.put(d.arg, d.current);
           }
         }
       }
     }
-    if (differences.isEmpty()) {
+  }
+
+  /** Declares {@code q}, or adopts an existing queue whose flags differ in a way that is safe. */
+  synchronized Declared queue(Topology.Queue q) throws IOException {
+    QueueFlags f = new QueueFlags(q);
+    int differences = declareLearning(() -> channel().queueDeclare(q.name(), f.durable, f.exclusive, f.autoDelete, f.args),
+        f::take);
+    if (differences == 0) {
       return new Declared(q, Outcome.DECLARED);
     }
-    Topology.Queue existing = new Topology.Queue(q.name(), kindOf(args), durable, exclusive, autoDelete, args, q.role(),
-        true);
+    Topology.Queue existing = new Topology.Queue(q.name(), kindOf(f.args), f.durable, f.exclusive, f.autoDelete, f.args,
+        q.role(), true);
     String unsafe = unsafe(q, existing);
     if (unsafe != null) {
       throw new TransportException("Queue '" + q.name() + "' exists with " + existing.flags() + "; Fjord would declare "

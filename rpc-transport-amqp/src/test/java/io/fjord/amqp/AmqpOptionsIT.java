@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.fjord.rpc.AccessDeniedException;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
-import io.fjord.rpc.TransportOptions;
 import io.fjord.rpc.TransportUrl;
 import io.fjord.rpc.client.RpcClient;
 import io.fjord.rpc.server.RpcServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,39 +21,10 @@ import org.junit.jupiter.api.Test;
  * an oslo configuration opens, AMQPLAIN logs in, hosts are tried past a dead one, gzip bodies go out
  * compressed and compressed requests are read, and the transport knows its broker.
  */
-class AmqpOptionsIT {
-
-  /** An endpoint with one method. */
-  public static final class Echo {
-    public String echo(String v) {
-      return v;
-    }
-  }
-
-  private Connection raw;
-  private String exchange;
-  private String topic;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    raw = TestBroker.rawConnection();
-    exchange = TestBroker.name("opt_x");
-    topic = TestBroker.name("opt_t");
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    TestBroker.delete(raw, new String[] {topic, topic + ".s1", topic + "_spy"}, new String[] {exchange, topic + "_fanout"});
-    raw.close();
-  }
+class AmqpOptionsIT extends OwnTopic {
 
   private Transport open(String url) {
-    return Transport.open(TransportUrl.parse(url), TransportOptions.builder().controlExchange(exchange).build());
-  }
-
-  private String withQuery(String query) {
-    String url = TestBroker.url();
-    return url + (url.contains("?") ? "&" : "?") + query;
+    return openUrl(url);
   }
 
   private String echoThrough(Transport t) {

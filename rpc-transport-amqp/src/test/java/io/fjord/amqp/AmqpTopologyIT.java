@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
 import io.fjord.rpc.TransportException;
-import io.fjord.rpc.TransportOptions;
 import io.fjord.rpc.TransportUrl;
 import io.fjord.rpc.server.RpcServer;
 import java.io.IOException;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,36 +21,10 @@ import org.junit.jupiter.api.Test;
  * PRECONDITION_FAILED (WIRE.md 1.1, pitfall 11); and what Fjord does when an object exists with
  * other flags.
  */
-class AmqpTopologyIT {
-
-  /** An endpoint with one method. */
-  public static final class Echo {
-    public String echo(String v) {
-      return v;
-    }
-  }
-
-  private Connection raw;
-  private String exchange;
-  private String topic;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    raw = TestBroker.rawConnection();
-    exchange = TestBroker.name("topo_x");
-    topic = TestBroker.name("topo_t");
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    TestBroker.delete(raw, new String[] {topic, topic + ".s1"}, new String[] {exchange, topic + "_fanout"});
-    raw.close();
-  }
+class AmqpTopologyIT extends OwnTopic {
 
   private Transport open(String query) {
-    String url = TestBroker.url();
-    return Transport.open(TransportUrl.parse(query.isEmpty() ? url : url + (url.contains("?") ? "&" : "?") + query),
-        TransportOptions.builder().controlExchange(exchange).build());
+    return openUrl(withQuery(query));
   }
 
   /** Runs a declare on a throwaway channel; returns null when accepted, the broker's reply text when refused. */
