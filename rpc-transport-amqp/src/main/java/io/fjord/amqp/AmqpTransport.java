@@ -86,7 +86,16 @@ final class AmqpTransport implements DriverTransport {
    */
   private final ConcurrentLinkedDeque<Publisher> idlePlain = new ConcurrentLinkedDeque<>();
   /** Reply queue -> when a reply to it first came back unroutable. */
-  private final Map<String, Long> missingReplyQueues = new ConcurrentHashMap<>();
+  private final Map<String, Outage> missingReplyQueues = new ConcurrentHashMap<>();
+
+  /**
+   * A reply queue seen missing: since when, and when a reply to it last came back. Returns more than
+   * {@link #OUTAGE_GAP} apart are separate outages, each retried for the whole reply retry timeout.
+   */
+  private record Outage(long since, long lastReturn) {
+  }
+
+  private static final long OUTAGE_GAP = java.time.Duration.ofSeconds(2).toNanos();
   private final Set<Publisher> all = ConcurrentHashMap.newKeySet();
   /** Keys of what publishing has declared since the connection (re)opened (see {@link Send#declarationKey}). */
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
@@ -424,9 +433,14 @@ final class AmqpTransport implements DriverTransport {
       return;
     }
     long now = System.nanoTime();
-    long since = missingReplyQueues.computeIfAbsent(routingKey, k -> now);
-    if (now - since > settings.replyRetryTimeout.toNanos()) {
-      missingReplyQueues.remove(routingKey, since);
+    Outage outage = missingReplyQueues.compute(routingKey, (k, o) ->
+        o == null || now - o.lastReturn() > OUTAGE_GAP ? new Outage(now, now) : new Outage(o.since(), now));
+    if (missingReplyQueues.size() > 64) {
+      // queues that came back (or whose callers left) stop returning: forget them
+      missingReplyQueues.values().removeIf(o -> now - o.lastReturn() > settings.replyRetryTimeout.toNanos() + OUTAGE_GAP);
+    }
+    if (now - outage.since() > settings.replyRetryTimeout.toNanos()) {
+      missingReplyQueues.remove(routingKey);
       log.warn("Abandoning a reply to queue '{}', missing for over {} s (the caller is gone?)", routingKey,
           settings.replyRetryTimeout.toSeconds());
       return;
