@@ -2,8 +2,8 @@ package io.fjord.rpc;
 
 import io.fjord.rpc.internal.Internal;
 import io.fjord.rpc.internal.TransportCore;
-import io.fjord.rpc.spi.DriverTransport;
-import io.fjord.rpc.spi.TransportDriver;
+import io.fjord.rpc.spi.Driver;
+import io.fjord.rpc.spi.DriverProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -62,31 +62,31 @@ public final class Transport implements AutoCloseable {
    * @throws IllegalArgumentException for an invalid URL or unknown URL option
    */
   public static Transport open(TransportUrl url, TransportOptions options) {
-    TransportDriver driver = findDriver(url);
-    DriverTransport dt = driver.open(url, options);
+    DriverProvider driver = findDriver(url);
+    Driver dt = driver.open(url, options);
     return new Transport(new TransportCore(url, options, dt));
   }
 
-  private static TransportDriver findDriver(TransportUrl url) {
-    Map<String, TransportDriver> drivers = new LinkedHashMap<>();
+  private static DriverProvider findDriver(TransportUrl url) {
+    Map<String, DriverProvider> drivers = new LinkedHashMap<>();
     for (ClassLoader cl : new ClassLoader[] {Thread.currentThread().getContextClassLoader(), Transport.class.getClassLoader()}) {
       if (cl == null) {
         continue;
       }
-      for (TransportDriver d : ServiceLoader.load(TransportDriver.class, cl)) {
+      for (DriverProvider d : ServiceLoader.load(DriverProvider.class, cl)) {
         for (String s : d.schemes()) {
           drivers.putIfAbsent(s, d);
         }
       }
     }
-    TransportDriver driver = drivers.get(url.scheme());
+    DriverProvider driver = drivers.get(url.scheme());
     if (driver != null) {
       return driver;
     }
     String artifact = KNOWN_ARTIFACTS.get(url.scheme());
     String hint = artifact != null
         ? "add the artifact " + artifact + " to the class path"
-        : "add a jar that provides an io.fjord.rpc.spi.TransportDriver for '" + url.scheme() + "'";
+        : "add a jar that provides an io.fjord.rpc.spi.DriverProvider for '" + url.scheme() + "'";
     throw new NoSuchDriverException("No transport driver for scheme '" + url.scheme() + "' (URL " + url
         + "); installed schemes: " + new TreeSet<>(drivers.keySet()) + "; " + hint, url.scheme(), drivers.keySet());
   }
@@ -107,6 +107,16 @@ public final class Transport implements AutoCloseable {
    */
   public BrokerInfo broker() {
     return core.driver().brokerInfo();
+  }
+
+  /** What this transport's driver supports; builders check it at {@code build()}. */
+  public java.util.Set<Capability> capabilities() {
+    return core.driver().capabilities();
+  }
+
+  /** True when this transport's driver supports {@code capability}. */
+  public boolean supports(Capability capability) {
+    return core.driver().capabilities().contains(capability);
   }
 
   /** True once {@link #close()} was called. */

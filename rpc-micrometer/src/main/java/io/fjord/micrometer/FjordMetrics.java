@@ -126,16 +126,30 @@ public final class FjordMetrics {
   /** Wraps a notification driver to count what it sends. */
   public NotificationDriver notificationDriver(NotificationDriver delegate) {
     Objects.requireNonNull(delegate, "delegate");
-    return (transport, n, topics, timeout, retry) -> {
-      CompletableFuture<Void> sent;
-      try {
-        sent = delegate.send(transport, n, topics, timeout, retry);
-      } catch (RuntimeException e) {
-        sent = CompletableFuture.failedFuture(e);
+    return new NotificationDriver() {
+      @Override
+      public CompletableFuture<Void> send(io.fjord.rpc.Transport transport, io.fjord.notify.Notification n,
+                                          java.util.List<String> topics, java.time.Duration timeout, Integer retry) {
+        CompletableFuture<Void> sent;
+        try {
+          sent = delegate.send(transport, n, topics, timeout, retry);
+        } catch (RuntimeException e) {
+          sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.whenComplete((r, e) -> Counter.builder("fjord.notifications.sent")
+            .tag("priority", n.priority().routingName()).tag("outcome", outcome(e)).register(registry)
+            .increment(topics.size()));
       }
-      return sent.whenComplete((r, e) -> Counter.builder("fjord.notifications.sent")
-          .tag("priority", n.priority().routingName()).tag("outcome", outcome(e)).register(registry)
-          .increment(topics.size()));
+
+      @Override
+      public java.util.Set<io.fjord.rpc.Capability> requires() {
+        return delegate.requires();
+      }
+
+      @Override
+      public String toString() {
+        return delegate + " (metered)";
+      }
     };
   }
 

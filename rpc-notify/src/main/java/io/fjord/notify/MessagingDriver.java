@@ -43,6 +43,11 @@ final class MessagingDriver implements NotificationDriver {
   }
 
   @Override
+  public java.util.Set<io.fjord.rpc.Capability> requires() {
+    return java.util.Set.of(io.fjord.rpc.Capability.NOTIFICATIONS);
+  }
+
+  @Override
   public String toString() {
     return envelope ? "messagingv2" : "messaging";
   }

@@ -24,6 +24,15 @@ public interface NotificationDriver {
   CompletableFuture<Void> send(Transport transport, Notification notification, List<String> topics, Duration timeout,
                                Integer retry);
 
+  /**
+   * What this driver needs of the transport's driver; a {@link Notifier} with a driver whose needs the
+   * transport lacks fails at {@code build()}. Default: nothing (the log, noop and recording drivers).
+   * Wrappers delegate.
+   */
+  default java.util.Set<io.fjord.rpc.Capability> requires() {
+    return java.util.Set.of();
+  }
+
   /** oslo's {@code messagingv2}: the envelope-2.0 body on the transport (the default driver). */
   static NotificationDriver messagingV2() {
     return MessagingDriver.V2;

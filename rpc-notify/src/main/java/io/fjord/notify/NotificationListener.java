@@ -512,6 +512,11 @@ public final class NotificationListener implements AutoCloseable {
       if (endpoints.isEmpty()) {
         throw new IllegalStateException("A NotificationListener needs at least one endpoint (builder.endpoint(...))");
       }
+      TransportCore core = Internal.core(transport);
+      core.require(io.fjord.rpc.Capability.NOTIFICATIONS, "NotificationListener for " + targets);
+      if (allowRequeue) {
+        core.require(io.fjord.rpc.Capability.REQUEUE, "NotificationListener for " + targets + " with allowRequeue");
+      }
       return new NotificationListener(this);
     }
   }

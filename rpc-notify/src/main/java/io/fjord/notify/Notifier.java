@@ -307,6 +307,11 @@ public final class Notifier {
 
     public Notifier build() {
       List<NotificationDriver> d = drivers.isEmpty() ? List.of(NotificationDriver.messagingV2()) : drivers;
+      for (NotificationDriver driver : d) {
+        for (io.fjord.rpc.Capability c : driver.requires()) {
+          Internal.core(transport).require(c, "Notifier with notification driver " + driver);
+        }
+      }
       return new Notifier(transport, publisherId, topics, d, timeout, retry, failurePolicy);
     }
   }

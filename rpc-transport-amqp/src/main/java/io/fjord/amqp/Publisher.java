@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * One publishing channel, with or without publisher confirms. Used by one thread at a time (borrowed from
- * {@link AmqpTransport}'s pool); its listeners run on the connection's I/O thread.
+ * {@link AmqpDriver}'s pool); its listeners run on the connection's I/O thread.
  *
  * <p>Every publish is tracked by confirm sequence number and completed exactly once: acked (or
  * failed when a {@code basic.return} for it came first, WIRE.md pitfall 24), nacked, or failed when

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The driver's options: every name documented in the README and in {@link RabbitDriver}'s Javadoc,
+ * The driver's options: every name documented in the README and in {@link RabbitDriverProvider}'s Javadoc,
  * oslo's names and semantics, and errors that name the option as it was written.
  */
 class AmqpOptionTest {
@@ -23,7 +23,7 @@ class AmqpOptionTest {
   @Test
   void everyOptionNameIsDocumentedInTheReadmeAndTheDriversJavadoc() throws Exception {
     String readme = Files.readString(Path.of("..", "README.md"));
-    String javadoc = Files.readString(Path.of("src/main/java/io/fjord/amqp/RabbitDriver.java"));
+    String javadoc = Files.readString(Path.of("src/main/java/io/fjord/amqp/RabbitDriverProvider.java"));
     for (AmqpOption o : AmqpOption.values()) {
       List<String> names = new ArrayList<>(o.aliases);
       names.add(o.canonical);
@@ -31,7 +31,7 @@ class AmqpOptionTest {
       for (String name : names) {
         assertThat(readme).as("README documents %s", name).contains("`" + name + "`");
       }
-      assertThat(javadoc).as("RabbitDriver documents %s", o.canonical).contains("{@code " + o.canonical + "}");
+      assertThat(javadoc).as("RabbitDriverProvider documents %s", o.canonical).contains("{@code " + o.canonical + "}");
     }
   }
 

@@ -62,7 +62,7 @@ class DeclarationRulesTest {
 
   /** Opens a transport and makes it declare everything a server, client, notifier and listeners declare. */
   private static void exercise(FakeBroker broker, String query) {
-    AmqpTransport t = broker.open(query + (query.isEmpty() ? "" : "&") + "confirms=false");
+    AmqpDriver t = broker.open(query + (query.isEmpty() ? "" : "&") + "confirms=false");
     try {
       byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
       SendOptions cast = new SendOptions(null, false, 0, System.nanoTime() + Duration.ofSeconds(5).toNanos());

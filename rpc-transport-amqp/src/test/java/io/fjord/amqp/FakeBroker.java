@@ -47,9 +47,9 @@ final class FakeBroker {
   }
 
   /** Opens a transport on this fake broker. */
-  AmqpTransport open(String query) {
+  AmqpDriver open(String query) {
     TransportUrl url = TransportUrl.parse("rabbit://guest:guest@fake:5672/" + (query.isEmpty() ? "" : "?" + query));
-    return new AmqpTransport(url, TransportOptions.defaults(), (factory, hosts, name) -> connection(name));
+    return new AmqpDriver(url, TransportOptions.defaults(), (factory, hosts, name) -> connection(name));
   }
 
   List<Call> calls() {

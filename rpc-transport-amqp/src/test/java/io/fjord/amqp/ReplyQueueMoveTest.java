@@ -22,7 +22,7 @@ class ReplyQueueMoveTest {
     FakeBroker broker = new FakeBroker("4.0.5", true);
     CompletableFuture<String> moved = new CompletableFuture<>();
     AtomicInteger lost = new AtomicInteger();
-    AmqpTransport t = broker.open("rabbit_transient_quorum_queue=true&kombu_reconnect_delay=0&recovery_interval=0.05");
+    AmqpDriver t = broker.open("rabbit_transient_quorum_queue=true&kombu_reconnect_delay=0&recovery_interval=0.05");
     try {
       String first = t.openReplyQueue(new ReplyHandler() {
         @Override

@@ -502,6 +502,7 @@ public final class RpcClient {
     }
 
     public RpcClient build() {
+      Internal.core(transport).require(io.fjord.rpc.Capability.RPC, "RpcClient for " + target);
       return new RpcClient(transport, target, timeout, versionCap, retry, callMonitorTimeout, mandatory,
           Collections.unmodifiableMap(new LinkedHashMap<>(allowed)), List.copyOf(interceptors));
     }

@@ -4,7 +4,7 @@ import io.fjord.rpc.TransportException;
 import io.fjord.rpc.TransportOptions;
 import io.fjord.rpc.TransportUrl;
 import io.fjord.rpc.serializer.PayloadSerializer;
-import io.fjord.rpc.spi.DriverTransport;
+import io.fjord.rpc.spi.Driver;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -23,7 +23,7 @@ public final class TransportCore {
 
   private final TransportUrl url;
   private final TransportOptions options;
-  private final DriverTransport driver;
+  private final Driver driver;
   private final ScheduledThreadPoolExecutor timer;
   private final ReplyWaiter replies;
   private final java.util.concurrent.ExecutorService callbacks;
@@ -33,7 +33,7 @@ public final class TransportCore {
   private final Object replyLock = new Object();
   private volatile String replyQueue;
 
-  public TransportCore(TransportUrl url, TransportOptions options, DriverTransport driver) {
+  public TransportCore(TransportUrl url, TransportOptions options, Driver driver) {
     this.url = url;
     this.options = options;
     this.driver = driver;
@@ -62,7 +62,7 @@ public final class TransportCore {
     return options.serializer();
   }
 
-  public DriverTransport driver() {
+  public Driver driver() {
     return driver;
   }
 
@@ -117,6 +117,20 @@ public final class TransportCore {
         }
       }
       return replyQueue;
+    }
+  }
+
+  /**
+   * Fails unless the driver has {@code capability}, naming both: for builders, at {@code build()}.
+   *
+   * @param what who needs it, e.g. {@code "RpcServer for compute.host-1"}
+   */
+  public void require(io.fjord.rpc.Capability capability, String what) {
+    java.util.Set<io.fjord.rpc.Capability> have = driver.capabilities();
+    if (!have.contains(capability)) {
+      throw new io.fjord.rpc.UnsupportedCapabilityException(what + " needs " + capability + ", which the driver of "
+          + url.scheme() + ":// (" + driver.getClass().getName() + ") does not support; it supports "
+          + new java.util.TreeSet<>(have), capability, url.scheme());
     }
   }
 

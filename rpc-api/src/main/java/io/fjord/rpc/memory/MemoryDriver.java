@@ -1,33 +1,190 @@
 package io.fjord.rpc.memory;
 
+import io.fjord.rpc.DeliveryFailureException;
+import io.fjord.rpc.Target;
+import io.fjord.rpc.TransportException;
 import io.fjord.rpc.TransportOptions;
 import io.fjord.rpc.TransportUrl;
-import io.fjord.rpc.spi.DriverTransport;
-import io.fjord.rpc.spi.TransportDriver;
+import io.fjord.rpc.internal.Ids;
+import io.fjord.rpc.spi.DriverListener;
+import io.fjord.rpc.spi.Driver;
+import io.fjord.rpc.spi.MessageHandler;
+import io.fjord.rpc.spi.ReplyHandler;
+import io.fjord.rpc.spi.Routes;
+import io.fjord.rpc.spi.SendOptions;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
-/**
- * The in-process driver, scheme {@code memory://} (alias {@code fake://}, as oslo names its
- * in-process driver): oslo's exchanges, queues and routing in the JVM, for embedded use and fast
- * tests. All {@code memory://} transports of a JVM with the same virtual host share one bus, so a
- * server and a client opened separately talk to each other; different virtual hosts never cross.
- *
- * <p>Every body is the same JSON bytes the AMQP driver would send, so what a broker peer would
- * reject fails here too. There are no publisher confirms to wait for, no prefetch, and nothing
- * survives the JVM. Thread-safe.
- */
-public final class MemoryDriver implements TransportDriver {
+/** The {@code memory://} driver transport: oslo's topology on a {@link MemoryBroker}. Thread-safe. */
+final class MemoryDriver implements Driver {
+  private final TransportUrl url;
+  private final MemoryBroker broker;
+  private final String controlExchange;
+  private final Set<MemoryBroker.Consumer> consumers = ConcurrentHashMap.newKeySet();
+  private volatile String replyQueue;
+  private volatile boolean closed;
+
+  MemoryDriver(TransportUrl url, TransportOptions options) {
+    this.url = url;
+    this.broker = MemoryBroker.forVirtualHost(url.virtualHost());
+    this.controlExchange = options.controlExchange();
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new TransportException("memory transport " + url + " is closed");
+    }
+  }
+
+  /** Everything but a broker-side delivery limit; sends complete when the message is queued in the JVM. */
+  private static final Set<io.fjord.rpc.Capability> CAPABILITIES = java.util.Collections.unmodifiableSet(
+      java.util.EnumSet.of(io.fjord.rpc.Capability.RPC, io.fjord.rpc.Capability.NOTIFICATIONS,
+          io.fjord.rpc.Capability.REQUEUE, io.fjord.rpc.Capability.EXPIRATION,
+          io.fjord.rpc.Capability.PUBLISHER_CONFIRMS));
 
   @Override
-  public Set<String> schemes() {
-    return Set.of("memory", "fake");
+  public Set<io.fjord.rpc.Capability> capabilities() {
+    return CAPABILITIES;
   }
 
   @Override
-  public DriverTransport open(TransportUrl url, TransportOptions options) {
-    if (!url.options().isEmpty()) {
-      throw new IllegalArgumentException("The memory:// transport takes no options, got " + url.options().keySet());
+  public CompletableFuture<Void> send(Target target, byte[] body, SendOptions options) {
+    ensureOpen();
+    String exchange;
+    String key;
+    if (target.fanout()) {
+      exchange = Routes.fanoutExchange(target.topic());
+      key = "";
+      broker.declareExchange(exchange, MemoryBroker.ExchangeType.FANOUT);
+    } else {
+      exchange = Routes.exchange(target, controlExchange);
+      key = Routes.routingKey(target);
+      broker.declareExchange(exchange, MemoryBroker.ExchangeType.TOPIC);
     }
-    return new MemoryTransport(url, options);
+    long expiresAt = options.expiration() == null ? 0 : System.nanoTime() + options.expiration().toNanos();
+    boolean routed = broker.publish(exchange, key, body, expiresAt);
+    if (!routed && options.mandatory()) {
+      return CompletableFuture.failedFuture(new DeliveryFailureException("Unroutable: no queue is bound to exchange '"
+          + exchange + "' with routing key '" + key + "'"));
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletableFuture<Void> sendReply(String queue, byte[] body) {
+    ensureOpen();
+    if (!broker.publish("", queue, body, 0)) {
+      return CompletableFuture.failedFuture(new DeliveryFailureException("Reply queue '" + queue + "' does not exist"));
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public synchronized String openReplyQueue(ReplyHandler handler) {
+    ensureOpen();
+    if (replyQueue != null) {
+      throw new IllegalStateException("reply queue already open");
+    }
+    String name = Routes.replyQueue(Ids.hex());
+    broker.declareQueue(name);
+    consumers.add(broker.consume(name, handler::onReply));
+    replyQueue = name;
+    return name;
+  }
+
+  @Override
+  public DriverListener listen(Target target, MessageHandler handler) {
+    ensureOpen();
+    String exchange = Routes.exchange(target, controlExchange);
+    String topic = target.topic();
+    String serverQueue = topic + "." + target.server();
+    String fanoutExchange = Routes.fanoutExchange(topic);
+    String fanoutQueue = Routes.fanoutQueue(topic, Ids.hex());
+    broker.declareExchange(exchange, MemoryBroker.ExchangeType.TOPIC);
+    broker.declareQueue(topic);
+    broker.bind(topic, exchange, topic);
+    broker.declareQueue(serverQueue);
+    broker.bind(serverQueue, exchange, serverQueue);
+    broker.declareExchange(fanoutExchange, MemoryBroker.ExchangeType.FANOUT);
+    broker.declareQueue(fanoutQueue);
+    broker.bind(fanoutQueue, fanoutExchange, topic);
+    List<MemoryBroker.Consumer> mine = List.of(broker.consume(topic, handler), broker.consume(serverQueue, handler),
+        broker.consume(fanoutQueue, handler));
+    return track(mine, () -> broker.deleteQueue(fanoutQueue));
+  }
+
+  @Override
+  public CompletableFuture<Void> sendNotification(Target target, String priority, byte[] body, SendOptions options) {
+    ensureOpen();
+    String exchange = Routes.exchange(target, controlExchange);
+    String key = Routes.notificationKey(target.topic(), priority);
+    broker.declareExchange(exchange, MemoryBroker.ExchangeType.TOPIC);
+    broker.declareQueue(key);
+    broker.bind(key, exchange, key);
+    broker.publish(exchange, key, body, 0);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public DriverListener listenForNotifications(List<Target> targets, Set<String> priorities, String pool,
+                                               MessageHandler handler) {
+    ensureOpen();
+    Set<String> queues = new java.util.LinkedHashSet<>();
+    for (Target t : targets) {
+      String exchange = Routes.exchange(t, controlExchange);
+      broker.declareExchange(exchange, MemoryBroker.ExchangeType.TOPIC);
+      for (String p : priorities) {
+        String key = Routes.notificationKey(t.topic(), p);
+        String queue = pool != null ? pool : key;
+        broker.declareQueue(queue);
+        broker.bind(queue, exchange, key);
+        queues.add(queue);
+      }
+    }
+    List<MemoryBroker.Consumer> mine = new java.util.ArrayList<>();
+    for (String q : queues) {
+      mine.add(broker.consume(q, handler));
+    }
+    return track(mine, () -> { });
+  }
+
+  /** A listener over {@code mine}; {@code onClose} deletes what it alone owned. */
+  private DriverListener track(List<MemoryBroker.Consumer> mine, Runnable onClose) {
+    consumers.addAll(mine);
+    return new DriverListener() {
+      @Override
+      public void stop() {
+        mine.forEach(MemoryBroker.Consumer::stop);
+      }
+
+      @Override
+      public void close() {
+        mine.forEach(c -> {
+          c.cancel();
+          consumers.remove(c);
+        });
+        onClose.run();
+      }
+    };
+  }
+
+  @Override
+  public io.fjord.rpc.BrokerInfo brokerInfo() {
+    return new io.fjord.rpc.BrokerInfo("memory", "in-process");
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    consumers.forEach(MemoryBroker.Consumer::cancel);
+    consumers.clear();
+    if (replyQueue != null) {
+      broker.deleteQueue(replyQueue);
+    }
   }
 }

@@ -89,6 +89,7 @@ public final class RpcServer implements AutoCloseable {
     this.interceptors = List.copyOf(b.interceptors);
     this.core = Internal.core(b.transport);
     this.target = b.target;
+    core.require(io.fjord.rpc.Capability.RPC, "RpcServer for " + target);
     List<Endpoint> endpoints = new ArrayList<>();
     for (Registered r : b.endpoints) {
       endpoints.add(r.version == null ? Endpoint.of(r.instance, b.accessPolicy, core.serializer())

@@ -13,7 +13,7 @@ public interface ReplyHandler {
   void onReplyPathLost(Throwable cause);
 
   /**
-   * The driver gave up the reply queue it returned from {@link DriverTransport#openReplyQueue} (the
+   * The driver gave up the reply queue it returned from {@link Driver#openReplyQueue} (the
    * broker would not deliver from it again) and now consumes {@code queue} instead: requests sent from
    * now on MUST name it. Calls waiting on the old one were failed through {@link #onReplyPathLost}.
    */

@@ -1,15 +1,15 @@
 /**
- * The driver SPI: what a transport driver implements so that {@code Transport.open} can use it.
+ * The driver SPI: what a driver implements so that {@code Transport.open} can use it.
  *
- * <p>A driver moves opaque message bodies (UTF-8 JSON, already in oslo's envelope) between
- * clients and servers and owns the broker topology. Everything about the message format,
- * dispatching, replies, timeouts and heartbeats lives above this line, in {@code rpc-api}, so every
- * driver behaves the same. Drivers are found with {@link java.util.ServiceLoader} by URL scheme:
- * list the {@link io.fjord.rpc.spi.TransportDriver} implementation in
- * {@code META-INF/services/io.fjord.rpc.spi.TransportDriver}.
+ * <p>A {@link io.fjord.rpc.spi.DriverProvider}, found with {@link java.util.ServiceLoader} by URL scheme,
+ * opens one {@link io.fjord.rpc.spi.Driver} per transport. A driver moves opaque bodies between clients,
+ * servers, notifiers and listeners with the delivery semantics its Javadoc states, and declares which
+ * {@link io.fjord.rpc.Capability capabilities} it has. Everything about the message format, dispatching,
+ * replies, timeouts and heartbeats lives above this line, in {@code rpc-api}, so every driver behaves the
+ * same; the broker's topology lives below it, in the driver. {@link io.fjord.rpc.spi.Routes} holds oslo's
+ * names for routing, shared by drivers that mirror oslo's topology.
  *
- * <p>Threads: methods of {@link io.fjord.rpc.spi.DriverTransport} are called from any application
- * thread, concurrently; drivers MUST be thread-safe. Handlers given to a driver are called on the
- * driver's own threads and MUST return quickly; the API layer hands real work to executors.
+ * <p>May use: {@code io.fjord.rpc} (values and exceptions) only. Used by: {@code io.fjord.rpc.internal} and
+ * the drivers.
  */
 package io.fjord.rpc.spi;

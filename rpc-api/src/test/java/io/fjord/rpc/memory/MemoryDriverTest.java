@@ -68,10 +68,10 @@ class MemoryDriverTest {
     assertThatThrownBy(() -> Transport.open("rabbit://guest:s3cr3t@localhost:5672/"))
         .isInstanceOf(NoSuchDriverException.class)
         .hasMessage("No transport driver for scheme 'rabbit' (URL rabbit://guest:****@localhost:5672/); installed "
-            + "schemes: [fake, memory]; add the artifact io.fjord:rpc-transport-amqp to the class path")
+            + "schemes: [fake, memory, notesonly]; add the artifact io.fjord:rpc-transport-amqp to the class path")
         .satisfies(e -> {
           assertThat(((NoSuchDriverException) e).scheme()).isEqualTo("rabbit");
-          assertThat(((NoSuchDriverException) e).installedSchemes()).containsExactlyInAnyOrder("memory", "fake");
+          assertThat(((NoSuchDriverException) e).installedSchemes()).containsExactlyInAnyOrder("memory", "fake", "notesonly");
         });
   }
 
@@ -79,7 +79,7 @@ class MemoryDriverTest {
   void unknownThirdPartySchemeSuggestsADriverJar() {
     assertThatThrownBy(() -> Transport.open("zmq://host/"))
         .isInstanceOf(NoSuchDriverException.class)
-        .hasMessageEndingWith("add a jar that provides an io.fjord.rpc.spi.TransportDriver for 'zmq'");
+        .hasMessageEndingWith("add a jar that provides an io.fjord.rpc.spi.DriverProvider for 'zmq'");
   }
 
   @Test

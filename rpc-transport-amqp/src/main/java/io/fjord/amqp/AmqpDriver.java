@@ -9,12 +9,13 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
 import io.fjord.rpc.BrokerInfo;
+import io.fjord.rpc.Capability;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.TransportException;
 import io.fjord.rpc.TransportOptions;
 import io.fjord.rpc.TransportUrl;
 import io.fjord.rpc.spi.DriverListener;
-import io.fjord.rpc.spi.DriverTransport;
+import io.fjord.rpc.spi.Driver;
 import io.fjord.rpc.spi.MessageHandler;
 import io.fjord.rpc.spi.ReplyHandler;
 import io.fjord.rpc.spi.Routes;
@@ -53,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * connection is up and the exchange known; otherwise it goes to an I/O thread that declares the
  * exchange, or waits for the connection to come back, until the send's deadline. Thread-safe.
  */
-final class AmqpTransport implements DriverTransport {
-  private static final Logger log = LoggerFactory.getLogger(AmqpTransport.class);
+final class AmqpDriver implements Driver {
+  private static final Logger log = LoggerFactory.getLogger(AmqpDriver.class);
   private static final AtomicInteger IDS = new AtomicInteger();
   /** Notices about options, logged once per JVM. */
   private static final Set<String> NOTICED = ConcurrentHashMap.newKeySet();
@@ -113,11 +114,11 @@ final class AmqpTransport implements DriverTransport {
     Connection connect(ConnectionFactory factory, AddressResolver hosts, String name) throws IOException, TimeoutException;
   }
 
-  AmqpTransport(TransportUrl url, TransportOptions options) {
+  AmqpDriver(TransportUrl url, TransportOptions options) {
     this(url, options, (factory, hosts, name) -> factory.newConnection(null, hosts, name));
   }
 
-  AmqpTransport(TransportUrl url, TransportOptions options, Connector connector) {
+  AmqpDriver(TransportUrl url, TransportOptions options, Connector connector) {
     this.url = url;
     this.settings = AmqpSettings.from(url);
     for (AmqpSettings.Notice n : settings.notices) {
@@ -295,6 +296,19 @@ final class AmqpTransport implements DriverTransport {
 
   Topology topology() {
     return topology;
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    var c = java.util.EnumSet.of(Capability.RPC, Capability.NOTIFICATIONS,
+        Capability.REQUEUE, Capability.EXPIRATION);
+    if (settings.confirms) {
+      c.add(Capability.PUBLISHER_CONFIRMS);
+    }
+    if (settings.quorum) {
+      c.add(Capability.DELIVERY_LIMIT);
+    }
+    return java.util.Collections.unmodifiableSet(c);
   }
 
   @Override
@@ -729,6 +743,6 @@ final class AmqpTransport implements DriverTransport {
 
   @Override
   public String toString() {
-    return "AmqpTransport{" + url + "}";
+    return "AmqpDriver{" + url + "}";
   }
 }

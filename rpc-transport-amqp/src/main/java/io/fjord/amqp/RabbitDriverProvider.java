@@ -2,8 +2,8 @@ package io.fjord.amqp;
 
 import io.fjord.rpc.TransportOptions;
 import io.fjord.rpc.TransportUrl;
-import io.fjord.rpc.spi.DriverTransport;
-import io.fjord.rpc.spi.TransportDriver;
+import io.fjord.rpc.spi.Driver;
+import io.fjord.rpc.spi.DriverProvider;
 import java.util.Set;
 
 /**
@@ -38,7 +38,7 @@ import java.util.Set;
  * {@link IllegalArgumentException} naming the option; options without effect are accepted and
  * logged once. Hosts are tried in the URL's order. Thread-safe.
  */
-public final class RabbitDriver implements TransportDriver {
+public final class RabbitDriverProvider implements DriverProvider {
 
   @Override
   public Set<String> schemes() {
@@ -46,7 +46,7 @@ public final class RabbitDriver implements TransportDriver {
   }
 
   @Override
-  public DriverTransport open(TransportUrl url, TransportOptions options) {
-    return new AmqpTransport(url, options);
+  public Driver open(TransportUrl url, TransportOptions options) {
+    return new AmqpDriver(url, options);
   }
 }
