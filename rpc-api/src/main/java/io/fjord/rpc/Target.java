@@ -24,6 +24,7 @@ public final class Target {
   private final String server;
   private final String namespace;
   private final String version;
+  private final Version parsedVersion;
   private final boolean fanout;
 
   private Target(String exchange, String topic, String server, String namespace, String version, boolean fanout) {
@@ -31,9 +32,7 @@ public final class Target {
     this.topic = blankToNull(topic, "topic");
     this.server = blankToNull(server, "server");
     this.namespace = namespace;
-    if (version != null) {
-      Version.parse(version); // validates
-    }
+    this.parsedVersion = version == null ? null : Version.parse(version);
     this.version = version;
     this.fanout = fanout;
   }
@@ -81,6 +80,11 @@ public final class Target {
   /** Interface version as {@code X.Y[.Z]}, or null (servers then assume 1.0). */
   public String version() {
     return version;
+  }
+
+  /** {@link #version()} parsed once, when the target was made; null when there is none. */
+  public Version parsedVersion() {
+    return parsedVersion;
   }
 
   public boolean fanout() {

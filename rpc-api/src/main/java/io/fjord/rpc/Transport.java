@@ -1,6 +1,5 @@
 package io.fjord.rpc;
 
-import io.fjord.rpc.internal.Internal;
 import io.fjord.rpc.internal.TransportCore;
 import io.fjord.rpc.spi.Driver;
 import io.fjord.rpc.spi.DriverProvider;
@@ -28,10 +27,6 @@ import java.util.TreeSet;
  * started on it, fails calls still waiting for a reply, and closes the connections, in bounded time.
  */
 public final class Transport implements AutoCloseable {
-  static {
-    Internal.setCoreAccessor(t -> t.core);
-  }
-
   private static final Map<String, String> KNOWN_ARTIFACTS = Map.of(
       "rabbit", "io.fjord:rpc-transport-amqp",
       "amqp", "io.fjord:rpc-transport-amqp",
@@ -89,6 +84,30 @@ public final class Transport implements AutoCloseable {
         : "add a jar that provides an io.fjord.rpc.spi.DriverProvider for '" + url.scheme() + "'";
     throw new NoSuchDriverException("No transport driver for scheme '" + url.scheme() + "' (URL " + url
         + "); installed schemes: " + new TreeSet<>(drivers.keySet()) + "; " + hint, url.scheme(), drivers.keySet());
+  }
+
+  /**
+   * The machinery this transport shares with the clients, servers, notifiers and listeners built on it.
+   * For Fjord's own modules: its package is exported to them only (applications on the module path cannot
+   * use it; on the class path it is no API and may change in any release).
+   */
+  public TransportCore core() {
+    return core;
+  }
+
+  /**
+   * Publishes an already encoded notification body to {@code <topic>.<priority>} of {@code target}: the
+   * seam for {@link io.fjord.rpc.spi.Driver}-backed notification drivers written outside Fjord. The future
+   * completes when the driver has the message, or fails with a {@link MessagingTimeoutException} at
+   * {@code timeout}.
+   *
+   * @param priority the lower-case priority, e.g. {@code info}
+   * @param retry publish retries on a broken connection, null for "until the timeout"
+   * @throws UnsupportedCapabilityException when the driver has no {@link Capability#NOTIFICATIONS}
+   */
+  public java.util.concurrent.CompletableFuture<Void> publishNotification(Target target, String priority, byte[] body,
+                                                                          java.time.Duration timeout, Integer retry) {
+    return core.publishNotification(target, priority, body, timeout, retry);
   }
 
   /** The URL this transport was opened with. */

@@ -19,12 +19,14 @@ public final class TransportOptions {
   private final PayloadSerializer serializer;
   private final String connectionName;
   private final Duration closeTimeout;
+  private final Deadline.Clock clock;
 
   private TransportOptions(Builder b) {
     this.controlExchange = b.controlExchange;
     this.serializer = b.serializer;
     this.connectionName = b.connectionName;
     this.closeTimeout = b.closeTimeout;
+    this.clock = b.clock;
   }
 
   /** Defaults: control exchange {@code openstack}, {@link JacksonSerializer#create()}, close timeout 10 s. */
@@ -55,9 +57,14 @@ public final class TransportOptions {
     return closeTimeout;
   }
 
+  /** The clock deadlines are read on ({@link Deadline.Clock#SYSTEM} unless a test replaced it). */
+  public Deadline.Clock clock() {
+    return clock;
+  }
+
   public Builder toBuilder() {
     return new Builder().controlExchange(controlExchange).serializer(serializer)
-        .connectionName(connectionName).closeTimeout(closeTimeout);
+        .connectionName(connectionName).closeTimeout(closeTimeout).clock(clock);
   }
 
   @Override
@@ -72,6 +79,7 @@ public final class TransportOptions {
     private PayloadSerializer serializer = JacksonSerializer.create();
     private String connectionName = "fjord";
     private Duration closeTimeout = Duration.ofSeconds(10);
+    private Deadline.Clock clock = Deadline.Clock.SYSTEM;
 
     private Builder() {
     }
@@ -99,6 +107,15 @@ public final class TransportOptions {
         throw new IllegalArgumentException("closeTimeout must be zero or positive, got " + closeTimeout);
       }
       this.closeTimeout = closeTimeout;
+      return this;
+    }
+
+    /**
+     * The clock the deadlines of calls, casts and notifications are read on; for tests that advance time
+     * themselves instead of waiting. Default {@link Deadline.Clock#SYSTEM}.
+     */
+    public Builder clock(Deadline.Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

@@ -3,9 +3,9 @@ package io.fjord.bench;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
-import io.fjord.rpc.internal.Envelope;
-import io.fjord.rpc.internal.Requests;
-import io.fjord.rpc.internal.WireJson;
+import io.fjord.rpc.wire.OsloWire;
+import io.fjord.rpc.wire.WireJson;
+import io.fjord.rpc.wire.WireReply;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,8 +26,8 @@ record WireSizes(int request, int reply, int cast, int notification) {
       int cast = next(ch, spy);
       fjord.notifyAsync(payload).get(10, TimeUnit.SECONDS);
       int notification = next(ch, spy);
-      int reply = Envelope.wrap(Requests.reply(WireJson.MAPPER.valueToTree(payload), null,
-          WireJson.MAPPER.valueToTree("0123456789abcdef0123456789abcdef"))).length;
+      int reply = OsloWire.encode(WireReply.result("0123456789abcdef0123456789abcdef",
+          WireJson.MAPPER.valueToTree(payload))).length;
       return new WireSizes(request, reply, cast, notification);
     }
   }

@@ -1,7 +1,7 @@
 package io.fjord.notify;
 
 import io.fjord.rpc.Transport;
-import io.fjord.rpc.internal.Envelope;
+import io.fjord.rpc.wire.OsloWire;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +19,7 @@ final class LogDriver implements NotificationDriver {
   public CompletableFuture<Void> send(Transport transport, Notification n, List<String> topics, Duration timeout,
                                       Integer retry) {
     var log = LoggerFactory.getLogger("oslo.messaging.notification." + n.eventType());
-    String json = new String(Envelope.raw(NotificationWire.message(n)), StandardCharsets.UTF_8);
+    String json = new String(OsloWire.encode(n.toWire(), false), StandardCharsets.UTF_8);
     switch (n.priority()) {
       case DEBUG -> log.debug(json);
       case WARN -> log.warn(json);

@@ -1,12 +1,8 @@
 package io.fjord.notify;
 
-import io.fjord.rpc.MessagingTimeoutException;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
-import io.fjord.rpc.internal.Envelope;
-import io.fjord.rpc.internal.Internal;
-import io.fjord.rpc.internal.TransportCore;
-import io.fjord.rpc.spi.SendOptions;
+import io.fjord.rpc.wire.OsloWire;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,21 +21,14 @@ final class MessagingDriver implements NotificationDriver {
   @Override
   public CompletableFuture<Void> send(Transport transport, Notification n, List<String> topics, Duration timeout,
                                       Integer retry) {
-    TransportCore core = Internal.core(transport);
-    core.ensureOpen();
-    long deadline = System.nanoTime() + timeout.toNanos();
+    // public seams only (Transport.publishNotification, OsloWire): a driver written outside Fjord looks the same
     CompletableFuture<?>[] sends = new CompletableFuture<?>[topics.size()];
     for (int i = 0; i < topics.size(); i++) {
-      var message = NotificationWire.message(n);
-      byte[] body = envelope ? Envelope.wrap(message) : Envelope.raw(message);
-      sends[i] = core.driver().sendNotification(Target.topic(topics.get(i)), n.priority().routingName(), body,
-          new SendOptions(null, false, retry, deadline));
+      byte[] body = OsloWire.encode(n.toWire(), envelope);
+      sends[i] = transport.publishNotification(Target.topic(topics.get(i)), n.priority().routingName(), body, timeout,
+          retry);
     }
-    CompletableFuture<Void> all = CompletableFuture.allOf(sends);
-    core.deadlines().failAt(all, deadline, () -> new MessagingTimeoutException("The broker did not confirm notification "
-        + n.eventType() + " (" + n.priority() + ") within " + timeout, Target.topic(topics.get(0)), n.eventType(),
-        timeout, n.messageId()));
-    return all;
+    return CompletableFuture.allOf(sends);
   }
 
   @Override

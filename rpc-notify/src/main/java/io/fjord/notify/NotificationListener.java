@@ -1,19 +1,17 @@
 package io.fjord.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fjord.rpc.RequestContext;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
 import io.fjord.rpc.internal.ConsumerLifecycle;
-import io.fjord.rpc.internal.Contexts;
-import io.fjord.rpc.internal.Envelope;
-import io.fjord.rpc.internal.Internal;
 import io.fjord.rpc.internal.RecentIds;
 import io.fjord.rpc.internal.TransportCore;
 import io.fjord.rpc.spi.IncomingMessage;
 import io.fjord.rpc.spi.SendOptions;
+import io.fjord.rpc.wire.OsloWire;
+import io.fjord.rpc.wire.WireFormatException;
+import io.fjord.rpc.wire.WireNotification;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -85,7 +83,7 @@ public final class NotificationListener implements AutoCloseable {
   private ScheduledFuture<?> batchTimer;
 
   private NotificationListener(Builder b) {
-    this.core = Internal.core(b.transport);
+    this.core = b.transport.core();
     this.targets = List.copyOf(b.targets);
     this.pool = b.pool;
     this.allowRequeue = b.allowRequeue;
@@ -171,10 +169,10 @@ public final class NotificationListener implements AutoCloseable {
   }
 
   private void receive(IncomingMessage message) {
-    ObjectNode m;
+    WireNotification m;
     try {
-      m = Envelope.unwrap(message.body());
-    } catch (IllegalArgumentException e) {
+      m = OsloWire.decodeNotification(message.body());
+    } catch (WireFormatException e) {
       log.warn("Rejecting an undecodable notification from {}: {}", message.source(), e.getMessage());
       message.reject(false);
       lifecycle.done();
@@ -182,38 +180,31 @@ public final class NotificationListener implements AutoCloseable {
     }
     Priority priority;
     try {
-      priority = Priority.parse(m.path("priority").isTextual() ? m.get("priority").textValue() : null);
+      priority = Priority.parse(m.priority());
     } catch (IllegalArgumentException e) {
-      log.warn("Dropping a notification from {} with unknown priority {}", message.source(), m.get("priority"));
+      log.warn("Dropping a notification from {} with unknown priority {}", message.source(), m.priority());
       message.ack();
       lifecycle.done();
       return;
     }
-    JsonNode unique = m.remove("_unique_id");
-    String uniqueId = unique != null && unique.isTextual() ? unique.textValue() : null;
-    String key = uniqueId != null ? uniqueId : m.path("message_id").asText(null);
+    String uniqueId = m.uniqueId();
+    String key = uniqueId != null ? uniqueId : m.messageId();
     // only acknowledged ids count: a requeued message comes back with the same _unique_id
     if (uniqueId != null && recentIds.contains(uniqueId)) {
-      log.debug("Dropping duplicate notification {}", unique.textValue());
+      log.debug("Dropping duplicate notification {}", uniqueId);
       message.ack();
       lifecycle.done();
       return;
     }
-    RequestContext context = Contexts.extract(m).with("client_timeout", null);
-    JsonNode payload = m.has("payload") ? m.get("payload") : NullNode.getInstance();
-    ReceivedNotification n = new ReceivedNotification(context, text(m, "publisher_id"), text(m, "event_type"), priority,
-        payload, new ReceivedNotification.Metadata(text(m, "message_id"), text(m, "timestamp")));
+    RequestContext context = m.context().with("client_timeout", null);
+    ReceivedNotification n = new ReceivedNotification(context, m.publisherId(), m.eventType(), priority, m.payload(),
+        new ReceivedNotification.Metadata(m.messageId(), m.timestamp()));
     if (batchSize > 0) {
       addToBatch(new Pending(n, message, key, uniqueId));
       return;
     }
     boolean requeue = dispatch(n);
     settle(message, new Pending(n, message, key, uniqueId), requeue);
-  }
-
-  private static String text(ObjectNode m, String field) {
-    JsonNode v = m.get(field);
-    return v == null || v.isNull() ? null : v.asText();
   }
 
   /** @return true when some endpoint asked for a requeue (or failed) */
@@ -295,7 +286,7 @@ public final class NotificationListener implements AutoCloseable {
       return;
     }
     String priority = p == null ? Priority.ERROR.routingName() : p.notification.priority().routingName();
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    io.fjord.rpc.Deadline deadline = core.deadline(Duration.ofSeconds(10));
     try {
       core.driver().sendNotification(Target.topic(deadLetterTopic), priority, message.body(),
           new SendOptions(null, false, null, deadline)).get(10, TimeUnit.SECONDS);
@@ -512,7 +503,7 @@ public final class NotificationListener implements AutoCloseable {
       if (endpoints.isEmpty()) {
         throw new IllegalStateException("A NotificationListener needs at least one endpoint (builder.endpoint(...))");
       }
-      TransportCore core = Internal.core(transport);
+      TransportCore core = transport.core();
       core.require(io.fjord.rpc.Capability.NOTIFICATIONS, "NotificationListener for " + targets);
       if (allowRequeue) {
         core.require(io.fjord.rpc.Capability.REQUEUE, "NotificationListener for " + targets + " with allowRequeue");

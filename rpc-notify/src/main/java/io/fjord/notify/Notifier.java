@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fjord.rpc.MessagingException;
 import io.fjord.rpc.RequestContext;
 import io.fjord.rpc.Transport;
-import io.fjord.rpc.internal.Ids;
-import io.fjord.rpc.internal.Internal;
-import io.fjord.rpc.internal.WireJson;
+import io.fjord.rpc.wire.WireIds;
+import io.fjord.rpc.wire.WireNotification;
+import io.fjord.rpc.wire.WireJson;
 import io.fjord.rpc.serializer.PayloadSerializer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +58,7 @@ public final class Notifier {
   private Notifier(Transport transport, String publisherId, List<String> topics, List<NotificationDriver> drivers,
                    Duration timeout, Integer retry, FailurePolicy failurePolicy) {
     this.transport = transport;
-    this.serializer = Internal.core(transport).serializer();
+    this.serializer = transport.core().serializer();
     this.publisherId = publisherId;
     this.topics = List.copyOf(topics);
     this.drivers = List.copyOf(drivers);
@@ -155,7 +155,7 @@ public final class Notifier {
         handle(priority, eventType, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
       }
       return null;
-    }, Internal.core(transport).callbacks());
+    }, transport.core().callbacks());
   }
 
   private void handle(Priority priority, String eventType, Throwable error) {
@@ -179,8 +179,8 @@ public final class Notifier {
       throw new IllegalArgumentException("Payload of notification " + eventType + " cannot be serialized to JSON: "
           + e.getMessage(), e);
     }
-    Notification n = new Notification(Ids.dashed(), publisherId, eventType, priority, json, NotificationWire.now(),
-        NotificationWire.sanitize(context));
+    Notification n = new Notification(WireIds.dashed(), publisherId, eventType, priority, json, WireNotification.now(),
+        WireNotification.sanitize(context));
     List<CompletableFuture<Void>> sends = new ArrayList<>();
     for (NotificationDriver d : drivers) {
       try {
@@ -309,7 +309,7 @@ public final class Notifier {
       List<NotificationDriver> d = drivers.isEmpty() ? List.of(NotificationDriver.messagingV2()) : drivers;
       for (NotificationDriver driver : d) {
         for (io.fjord.rpc.Capability c : driver.requires()) {
-          Internal.core(transport).require(c, "Notifier with notification driver " + driver);
+          transport.core().require(c, "Notifier with notification driver " + driver);
         }
       }
       return new Notifier(transport, publisherId, topics, d, timeout, retry, failurePolicy);

@@ -9,7 +9,6 @@ import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
 import io.fjord.rpc.TransportOptions;
 import io.fjord.rpc.TransportUrl;
-import io.fjord.rpc.internal.Internal;
 import io.fjord.rpc.spi.SendOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -100,7 +99,7 @@ public abstract class AbstractNotificationContractTest {
     private void record(String prio, RequestContext ctx, String publisher, String event, Map<String, Object> payload,
                         ReceivedNotification.Metadata md) {
       received.add(new ReceivedNotification(ctx, publisher, event, Priority.parse(prio),
-          io.fjord.rpc.internal.WireJson.MAPPER.valueToTree(payload), md));
+          io.fjord.rpc.wire.WireJson.MAPPER.valueToTree(payload), md));
       seen.add(prio + ":" + event);
     }
 
@@ -420,8 +419,8 @@ public abstract class AbstractNotificationContractTest {
     Transport t = transport();
     InfoRecorder endpoint = new InfoRecorder();
     started(NotificationListener.builder(t).target(Target.topic(topic)).endpoint(endpoint));
-    var driver = Internal.core(t).driver();
-    SendOptions opts = new SendOptions(null, false, null, System.nanoTime() + WAIT.toNanos());
+    var driver = t.core().driver();
+    SendOptions opts = new SendOptions(null, false, null, io.fjord.rpc.Deadline.after(WAIT));
     Target target = Target.topic(topic);
     driver.sendNotification(target, "info", "not json".getBytes(StandardCharsets.UTF_8), opts).get();
     driver.sendNotification(target, "info", "{\"priority\": \"LOUD\", \"event_type\": \"x\"}".getBytes(StandardCharsets.UTF_8), opts).get();

@@ -2,10 +2,10 @@ package io.fjord.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fjord.rpc.RequestContext;
-import io.fjord.rpc.internal.Envelope;
-import io.fjord.rpc.internal.WireJson;
+import io.fjord.rpc.wire.OsloWire;
+import io.fjord.rpc.wire.WireJson;
+import io.fjord.rpc.wire.WireNotification;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Notification bodies rebuilt from WIRE.md's captures (2.7), byte for byte. */
+/** Notification bodies rebuilt from oslo's captures (docs/wire-format.md §8), byte for byte. */
 class NotificationWireTest {
 
   static String resource(String name) throws Exception {
@@ -34,9 +34,12 @@ class NotificationWireTest {
   }
 
   private static byte[] withUniqueId(Notification n, String uniqueId, boolean envelope) {
-    ObjectNode m = NotificationWire.message(n);
-    m.put("_unique_id", uniqueId);
-    return envelope ? Envelope.wrap(m) : Envelope.raw(m);
+    WireNotification w = n.toWire();
+    WireNotification fixed = new WireNotification(w.messageId(), w.publisherId(), w.eventType(), w.priority(),
+        w.payload(), w.timestamp(), uniqueId, w.context());
+    byte[] body = OsloWire.encode(fixed, envelope);
+    assertThat(OsloWire.decodeNotification(body)).isEqualTo(fixed);
+    return body;
   }
 
   @Test
@@ -63,16 +66,16 @@ class NotificationWireTest {
 
   @Test
   void timestampsArePythonsStrOfUtcnow() {
-    assertThat(NotificationWire.timestamp(LocalDateTime.of(2024, 1, 2, 3, 4, 5, 6000))).isEqualTo("2024-01-02 03:04:05.000006");
-    assertThat(NotificationWire.timestamp(LocalDateTime.of(2024, 1, 1, 0, 0, 0, 0))).isEqualTo("2024-01-01 00:00:00");
-    assertThat(NotificationWire.timestamp(LocalDateTime.of(2024, 1, 1, 0, 0, 0, 999))).isEqualTo("2024-01-01 00:00:00");
+    assertThat(WireNotification.timestamp(LocalDateTime.of(2024, 1, 2, 3, 4, 5, 6000))).isEqualTo("2024-01-02 03:04:05.000006");
+    assertThat(WireNotification.timestamp(LocalDateTime.of(2024, 1, 1, 0, 0, 0, 0))).isEqualTo("2024-01-01 00:00:00");
+    assertThat(WireNotification.timestamp(LocalDateTime.of(2024, 1, 1, 0, 0, 0, 999))).isEqualTo("2024-01-01 00:00:00");
   }
 
   @Test
   void contextIsSanitizedToOslosSafeKeys() {
     RequestContext ctx = RequestContext.builder().requestId("r").userId("u").authToken("t").put("custom_secret", "s")
         .put("global_request_id", "g").put("project_name", "p").build();
-    assertThat(NotificationWire.sanitize(ctx).asMap()).containsOnlyKeys("request_id", "user_id", "global_request_id",
+    assertThat(WireNotification.sanitize(ctx).asMap()).containsOnlyKeys("request_id", "user_id", "global_request_id",
         "project_name");
   }
 

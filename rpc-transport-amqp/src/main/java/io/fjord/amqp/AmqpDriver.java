@@ -298,6 +298,11 @@ final class AmqpDriver implements Driver {
     return topology;
   }
 
+  /** The send's deadline as a {@link System#nanoTime()} reading, whatever clock it was made on. */
+  private static long systemDeadline(SendOptions options) {
+    return System.nanoTime() + options.deadline().remainingNanos();
+  }
+
   @Override
   public Set<Capability> capabilities() {
     var c = java.util.EnumSet.of(Capability.RPC, Capability.NOTIFICATIONS,
@@ -512,7 +517,7 @@ final class AmqpDriver implements Driver {
     Topology.Exchange x = target.fanout() ? topology.fanoutExchange(target.topic())
         : topology.topicExchange(Routes.exchange(target, controlExchange));
     Send send = new Send(x.name(), "exchange " + x.name(), d -> d.exchange(x), target.fanout() ? ""
-        : Routes.routingKey(target), options.mandatory(), props, wire(body), options.deadline(), options.retry(), confirm);
+        : Routes.routingKey(target), options.mandatory(), props, wire(body), systemDeadline(options), options.retry(), confirm);
     return submit(send);
   }
 
@@ -537,7 +542,7 @@ final class AmqpDriver implements Driver {
       d.exchange(x);
       d.queue(q);
       d.bind(key, x.name(), key);
-    }, key, options.mandatory(), properties(), wire(body), options.deadline(), options.retry(), true));
+    }, key, options.mandatory(), properties(), wire(body), systemDeadline(options), options.retry(), true));
   }
 
   // ------------------------------------------------------------------ consuming

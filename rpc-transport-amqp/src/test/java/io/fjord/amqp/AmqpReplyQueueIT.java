@@ -11,7 +11,6 @@ import io.fjord.rpc.Transport;
 import io.fjord.rpc.TransportOptions;
 import io.fjord.rpc.TransportUrl;
 import io.fjord.rpc.client.RpcClient;
-import io.fjord.rpc.internal.Internal;
 import io.fjord.rpc.server.RpcServer;
 import java.time.Duration;
 import java.util.Map;
@@ -58,7 +57,7 @@ class AmqpReplyQueueIT {
         RpcClient client = RpcClient.builder(transport, Target.topic(topic)).timeout(Duration.ofSeconds(30)).build();
         CompletableFuture<String> call = client.callAsync(null, "hold", Map.of(), String.class);
         assertThat(endpoint.started.await(10, TimeUnit.SECONDS)).isTrue();
-        String replyQueue = Internal.core(transport).replyQueue();
+        String replyQueue = transport.core().replyQueue();
         long start = System.nanoTime();
         try (Channel ch = raw.createChannel()) {
           ch.queueDelete(replyQueue);
@@ -72,10 +71,10 @@ class AmqpReplyQueueIT {
           Thread.sleep(50);
         }
         assertThat(client.call(null, "ping", Map.of(), String.class)).isEqualTo("pong");
-        assertThat(Internal.core(transport).replyQueue()).isEqualTo(replyQueue);
+        assertThat(transport.core().replyQueue()).isEqualTo(replyQueue);
         server.close();
       } finally {
-        TestBroker.delete(raw, new String[] {topic, topic + ".s1", Internal.core(transport).replyQueue()},
+        TestBroker.delete(raw, new String[] {topic, topic + ".s1", transport.core().replyQueue()},
             new String[] {exchange, topic + "_fanout"});
       }
     }

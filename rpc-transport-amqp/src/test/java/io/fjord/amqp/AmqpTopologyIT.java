@@ -85,7 +85,7 @@ class AmqpTopologyIT extends OwnTopic {
       RpcServer server = RpcServer.builder(t, Target.topic(topic).withServer("s1")).endpoint(new Echo()).build();
       server.start();
       io.fjord.rpc.client.RpcClient.create(t, Target.topic(topic)).call(null, "echo", Map.of("v", "x"), String.class);
-      String replyQueue = io.fjord.rpc.internal.Internal.core(t).replyQueue();
+      String replyQueue = t.core().replyQueue();
       assertThat(replyQueue).matches("reply_[0-9a-f]{32}");
       // exclusive to the transport's connection: valid on RabbitMQ 4.3, gone with the connection
       assertThat(declare(ch -> ch.queueDeclarePassive(replyQueue))).contains("RESOURCE_LOCKED");
@@ -101,7 +101,7 @@ class AmqpTopologyIT extends OwnTopic {
       RpcServer server = RpcServer.builder(t, Target.topic(topic).withServer("s1")).endpoint(new Echo()).build();
       server.start();
       io.fjord.rpc.client.RpcClient.create(t, Target.topic(topic)).call(null, "echo", Map.of("v", "x"), String.class);
-      String replyQueue = io.fjord.rpc.internal.Internal.core(t).replyQueue();
+      String replyQueue = t.core().replyQueue();
       try {
         assertThat(replyQueue).startsWith("reply_h1:" + processname + ":");
         assertThat(declare(ch -> ch.queueDeclare(replyQueue, true, false, false,

@@ -65,7 +65,7 @@ class DeclarationRulesTest {
     AmqpDriver t = broker.open(query + (query.isEmpty() ? "" : "&") + "confirms=false");
     try {
       byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-      SendOptions cast = new SendOptions(null, false, 0, System.nanoTime() + Duration.ofSeconds(5).toNanos());
+      SendOptions cast = new SendOptions(null, false, 0, io.fjord.rpc.Deadline.after(Duration.ofSeconds(5)));
       t.listen(Target.topic("compute").withServer("host-1"), m -> { });
       t.openReplyQueue(IGNORE_REPLIES);
       t.send(Target.topic("compute"), body, cast).join();

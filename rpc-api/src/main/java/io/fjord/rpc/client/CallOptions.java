@@ -89,6 +89,47 @@ public final class CallOptions {
     return mandatory;
   }
 
+  /** These options with every setting {@code o} sets replacing this one's (package-private: RpcClient's merge). */
+  CallOptions overriddenBy(CallOptions o) {
+    Builder b = new Builder();
+    b.exchange = o.exchange != null ? o.exchange : exchange;
+    b.topic = o.topic != null ? o.topic : topic;
+    b.namespace = o.namespace != null ? o.namespace : namespace;
+    b.version = o.version != null ? o.version : version;
+    b.server = o.server != null ? o.server : server;
+    b.fanout = o.fanout != null ? o.fanout : fanout;
+    b.timeout = o.timeout != null ? o.timeout : timeout;
+    b.versionCap = o.versionCap != null ? o.versionCap : versionCap;
+    b.retry = o.retry != null ? o.retry : retry;
+    b.callMonitorTimeout = o.callMonitorTimeout != null ? o.callMonitorTimeout : callMonitorTimeout;
+    b.mandatory = o.mandatory != null ? o.mandatory : mandatory;
+    return new CallOptions(b);
+  }
+
+  /** {@code target} with the target fields these options set. */
+  io.fjord.rpc.Target retarget(io.fjord.rpc.Target target) {
+    io.fjord.rpc.Target t = target;
+    if (exchange != null) {
+      t = t.withExchange(exchange);
+    }
+    if (topic != null) {
+      t = t.withTopic(topic);
+    }
+    if (namespace != null) {
+      t = t.withNamespace(namespace);
+    }
+    if (version != null) {
+      t = t.withVersion(version);
+    }
+    if (server != null) {
+      t = t.withServer(server);
+    }
+    if (fanout != null) {
+      t = t.withFanout(fanout);
+    }
+    return t;
+  }
+
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("CallOptions{");
@@ -137,8 +178,13 @@ public final class CallOptions {
       return this;
     }
 
-    /** Interface version {@code X.Y[.Z]} of the message. */
+    /**
+     * Interface version {@code X.Y[.Z]} of the message.
+     *
+     * @throws IllegalArgumentException when it is not a version
+     */
     public Builder version(String version) {
+      io.fjord.rpc.Version.parse(Objects.requireNonNull(version, "version"));
       this.version = version;
       return this;
     }
@@ -163,7 +209,13 @@ public final class CallOptions {
       return this;
     }
 
+    /**
+     * Highest message version the client may send, {@code X.Y[.Z]}.
+     *
+     * @throws IllegalArgumentException when it is not a version
+     */
     public Builder versionCap(String versionCap) {
+      io.fjord.rpc.Version.parse(Objects.requireNonNull(versionCap, "versionCap"));
       this.versionCap = versionCap;
       return this;
     }

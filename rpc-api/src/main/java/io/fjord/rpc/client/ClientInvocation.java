@@ -1,6 +1,7 @@
 package io.fjord.rpc.client;
 
 import com.fasterxml.jackson.databind.JavaType;
+import io.fjord.rpc.Deadline;
 import io.fjord.rpc.RequestContext;
 import io.fjord.rpc.Target;
 import java.util.Map;
@@ -21,15 +22,17 @@ public final class ClientInvocation {
   private final Map<String, ?> args;
   private final RequestContext context;
   private final JavaType resultType;
+  private final Deadline deadline;
 
   ClientInvocation(Kind kind, Target target, String method, Map<String, ?> args, RequestContext context,
-                   JavaType resultType) {
+                   JavaType resultType, Deadline deadline) {
     this.kind = kind;
     this.target = target;
     this.method = Objects.requireNonNull(method, "method");
     this.args = args == null ? Map.of() : args;
     this.context = context == null ? RequestContext.empty() : context;
     this.resultType = resultType;
+    this.deadline = Objects.requireNonNull(deadline, "deadline");
   }
 
   public Kind kind() {
@@ -61,14 +64,22 @@ public final class ClientInvocation {
     return resultType;
   }
 
+  /**
+   * When the call must be answered (or the cast confirmed): made once from the client's timeout when the
+   * operation started; the time interceptors spend counts against it.
+   */
+  public Deadline deadline() {
+    return deadline;
+  }
+
   /** A copy sending {@code context} instead (e.g. with a key added). */
   public ClientInvocation withContext(RequestContext context) {
-    return new ClientInvocation(kind, target, method, args, Objects.requireNonNull(context, "context"), resultType);
+    return new ClientInvocation(kind, target, method, args, Objects.requireNonNull(context, "context"), resultType, deadline);
   }
 
   /** A copy sending {@code args} instead. */
   public ClientInvocation withArgs(Map<String, ?> args) {
-    return new ClientInvocation(kind, target, method, Objects.requireNonNull(args, "args"), context, resultType);
+    return new ClientInvocation(kind, target, method, Objects.requireNonNull(args, "args"), context, resultType, deadline);
   }
 
   @Override

@@ -3,7 +3,7 @@ package io.fjord.rpc.client;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fjord.rpc.Deadline;
 import io.fjord.rpc.DeliveryFailureException;
 import io.fjord.rpc.MessagingException;
 import io.fjord.rpc.MessagingTimeoutException;
@@ -14,13 +14,12 @@ import io.fjord.rpc.Transport;
 import io.fjord.rpc.TransportException;
 import io.fjord.rpc.Version;
 import io.fjord.rpc.internal.Durations;
-import io.fjord.rpc.internal.Envelope;
-import io.fjord.rpc.internal.Ids;
-import io.fjord.rpc.internal.Internal;
 import io.fjord.rpc.internal.ReplyWaiter;
-import io.fjord.rpc.internal.Requests;
 import io.fjord.rpc.internal.TransportCore;
 import io.fjord.rpc.spi.SendOptions;
+import io.fjord.rpc.wire.OsloWire;
+import io.fjord.rpc.wire.WireIds;
+import io.fjord.rpc.wire.WireRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -53,35 +52,27 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>Immutable and thread-safe: share one client; {@link #prepare} returns a cheap re-targeted view.
  */
-public final class RpcClient {
+public final class RpcClient implements Invoker {
   /** oslo's {@code rpc_response_timeout}. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
   private final Transport transport;
   private final TransportCore core;
   private final Target target;
-  private final Duration timeout;
-  private final String versionCap;
-  private final Integer retry;
-  private final Duration callMonitorTimeout;
-  private final boolean mandatory;
+  /** The client's settings, every one resolved (the timeout always set); the target fields unused. */
+  private final CallOptions options;
+  /** {@link CallOptions#versionCap()} parsed once; null for none. */
+  private final Version versionCap;
   private final Map<String, Class<? extends RuntimeException>> allowed;
   private final List<ClientInterceptor> interceptors;
 
-  private RpcClient(Transport transport, Target target, Duration timeout, String versionCap, Integer retry,
-                    Duration callMonitorTimeout, boolean mandatory, Map<String, Class<? extends RuntimeException>> allowed,
-                    List<ClientInterceptor> interceptors) {
+  private RpcClient(Transport transport, Target target, CallOptions options,
+                    Map<String, Class<? extends RuntimeException>> allowed, List<ClientInterceptor> interceptors) {
     this.transport = transport;
-    this.core = Internal.core(transport);
+    this.core = transport.core();
     this.target = Objects.requireNonNull(target, "target");
-    this.timeout = timeout;
-    if (versionCap != null) {
-      Version.parse(versionCap);
-    }
-    this.versionCap = versionCap;
-    this.retry = retry;
-    this.callMonitorTimeout = callMonitorTimeout;
-    this.mandatory = mandatory;
+    this.options = Objects.requireNonNull(options, "options");
+    this.versionCap = options.versionCap() == null ? null : Version.parse(options.versionCap());
     this.allowed = allowed;
     this.interceptors = interceptors;
   }
@@ -95,39 +86,36 @@ public final class RpcClient {
     return new Builder(transport, target);
   }
 
-  /** A view sending to {@code server} (null: any server) and/or to all servers ({@code fanout}). */
+  /**
+   * A view sending to {@code server} (null: any server of the topic) or, with {@code fanout}, to every
+   * server of the topic: oslo's {@code prepare(server=..., fanout=...)}. {@link #toServer}, {@link #toAnyServer}
+   * and {@link #toAllServers} say the same more plainly.
+   */
   public RpcClient prepare(String server, boolean fanout) {
-    return new RpcClient(transport, target.withServer(server).withFanout(fanout), timeout, versionCap, retry,
-        callMonitorTimeout, mandatory, allowed, interceptors);
+    return new RpcClient(transport, target.withServer(server).withFanout(fanout), options, allowed, interceptors);
+  }
+
+  /** A view sending to server {@code server} of the topic only (its {@code <topic>.<server>} queue). */
+  public RpcClient toServer(String server) {
+    Objects.requireNonNull(server, "server");
+    return prepare(server, false);
+  }
+
+  /** A view sending to any one server of the topic (not to a named one, not to all). */
+  public RpcClient toAnyServer() {
+    return prepare(null, false);
+  }
+
+  /** A view casting to every server of the topic (fanout); calls through it are rejected, use {@code cast}. */
+  public RpcClient toAllServers() {
+    return prepare(null, true);
   }
 
   /** A view with {@code options} overriding this client's target and settings. */
   public RpcClient prepare(CallOptions options) {
-    Target t = target;
-    if (options.exchange() != null) {
-      t = t.withExchange(options.exchange());
-    }
-    if (options.topic() != null) {
-      t = t.withTopic(options.topic());
-    }
-    if (options.namespace() != null) {
-      t = t.withNamespace(options.namespace());
-    }
-    if (options.version() != null) {
-      t = t.withVersion(options.version());
-    }
-    if (options.server() != null) {
-      t = t.withServer(options.server());
-    }
-    if (options.fanout() != null) {
-      t = t.withFanout(options.fanout());
-    }
-    return new RpcClient(transport, t,
-        options.timeout() != null ? options.timeout() : timeout,
-        options.versionCap() != null ? options.versionCap() : versionCap,
-        options.retry() != null ? options.retry() : retry,
-        options.callMonitorTimeout() != null ? options.callMonitorTimeout() : callMonitorTimeout,
-        options.mandatory() != null ? options.mandatory() : mandatory, allowed, interceptors);
+    Objects.requireNonNull(options, "options");
+    return new RpcClient(transport, options.retarget(target), this.options.overriddenBy(options), allowed,
+        interceptors);
   }
 
   /**
@@ -149,7 +137,7 @@ public final class RpcClient {
    *     that returns a value
    */
   public <T> T proxy(Class<T> api) {
-    return io.fjord.rpc.internal.client.ApiProxy.create(this, Objects.requireNonNull(api, "api"), core.serializer());
+    return ApiProxy.create(this, Objects.requireNonNull(api, "api"), core.serializer());
   }
 
   public Target target() {
@@ -157,16 +145,21 @@ public final class RpcClient {
   }
 
   public Duration timeout() {
-    return timeout;
+    return options.timeout();
   }
 
   /** The version cap, or null for none. */
   public String versionCap() {
-    return versionCap;
+    return options.versionCap();
   }
 
   public Duration callMonitorTimeout() {
-    return callMonitorTimeout;
+    return options.callMonitorTimeout();
+  }
+
+  /** This client's settings (timeout, version cap, retry, call monitor timeout, mandatory); target fields unset. */
+  public CallOptions options() {
+    return options;
   }
 
   /**
@@ -174,7 +167,7 @@ public final class RpcClient {
    * no cap), as oslo's {@code can_send_version}: use it to fall back to an older message format.
    */
   public boolean canSendVersion(String version) {
-    return versionCap == null || Version.parse(versionCap).canServe(Version.parse(version));
+    return versionCap == null || versionCap.canServe(Version.parse(version));
   }
 
   /** Calls {@code method} and converts the result to {@code type}. See the class doc for the guarantees. */
@@ -209,21 +202,23 @@ public final class RpcClient {
    */
   @SuppressWarnings("unchecked")
   public <T> CompletableFuture<T> callAsync(RequestContext context, String method, Map<String, ?> args, JavaType type) {
+    Deadline deadline = core.deadline(options.timeout());
     if (!interceptors.isEmpty()) {
       return (CompletableFuture<T>) intercepted(new ClientInvocation(ClientInvocation.Kind.CALL, target, method, args,
-          context, type)).thenApplyAsync(v -> v, core.callbacks());
+          context, type, deadline)).thenApplyAsync(v -> v, core.callbacks());
     }
-    CompletableFuture<JsonNode> reply = startCall(context, method, args);
+    CompletableFuture<JsonNode> reply = startCall(context, method, args, deadline);
     return reply.thenApplyAsync(node -> convert(node, method, type), core.callbacks());
   }
 
   @SuppressWarnings("unchecked")
   private <T> T call(RequestContext context, String method, Map<String, ?> args, JavaType type, boolean sync) {
+    Deadline deadline = core.deadline(options.timeout());
     if (!interceptors.isEmpty()) {
       return (T) await(intercepted(new ClientInvocation(ClientInvocation.Kind.CALL, target, method, args, context,
-          type)));
+          type, deadline)));
     }
-    return convert(await(startCall(context, method, args)), method, type);
+    return convert(await(startCall(context, method, args, deadline)), method, type);
   }
 
   /** Runs the interceptors; the innermost sends. Only used when there are interceptors. */
@@ -256,10 +251,11 @@ public final class RpcClient {
     private CompletableFuture<Object> send(ClientInvocation inv) {
       // completions hop to a callback thread: interceptors' continuations never run on a driver thread
       if (inv.kind() == ClientInvocation.Kind.CALL) {
-        return startCall(inv.context(), inv.method(), inv.args())
+        return startCall(inv.context(), inv.method(), inv.args(), inv.deadline())
             .thenApplyAsync(node -> convert(node, inv.method(), inv.resultType()), core.callbacks());
       }
-      return startCast(inv.context(), inv.method(), inv.args()).thenApplyAsync(v -> null, core.callbacks());
+      return startCast(inv.context(), inv.method(), inv.args(), inv.deadline())
+          .thenApplyAsync(v -> null, core.callbacks());
     }
   }
 
@@ -273,21 +269,21 @@ public final class RpcClient {
     }
   }
 
-  private CompletableFuture<JsonNode> startCall(RequestContext context, String method, Map<String, ?> args) {
+  private CompletableFuture<JsonNode> startCall(RequestContext context, String method, Map<String, ?> args,
+                                                Deadline deadline) {
     Objects.requireNonNull(method, "method");
     target.requireCallable(method);
     checkVersionCap(method);
     core.ensureOpen();
     JsonNode argTree = toArgs(method, args);
     String replyQueue = core.replyQueue();
-    String msgId = Ids.hex();
-    ObjectNode request = Requests.request(method, argTree, target.namespace(), target.version(), msgId, replyQueue,
-        callMonitorTimeout, Ids.hex(), context);
-    byte[] body = Envelope.wrap(request);
-    ReplyWaiter.Pending pending = core.replies().register(msgId, target, method, timeout, callMonitorTimeout, allowed);
-    long deadline = System.nanoTime() + timeout.toNanos();
+    String msgId = WireIds.hex();
+    byte[] body = OsloWire.encode(WireRequest.call(method, argTree, target.namespace(), target.version(), msgId,
+        replyQueue, options.callMonitorTimeout(), context));
+    ReplyWaiter.Pending pending = core.replies().register(msgId, target, method, deadline,
+        options.callMonitorTimeout(), allowed);
     try {
-      core.driver().send(target, body, new SendOptions(timeout, mandatory, retry, deadline))
+      core.driver().send(target, body, new SendOptions(deadline.timeout(), mandatory(), options.retry(), deadline))
           .whenComplete((ok, error) -> {
             if (error != null) {
               pending.future.completeExceptionally(sendFailure("call", method, unwrap(error)));
@@ -299,13 +295,19 @@ public final class RpcClient {
     return pending.future;
   }
 
+  private boolean mandatory() {
+    return Boolean.TRUE.equals(options.mandatory());
+  }
+
   /** Casts {@code method} and returns once the broker has the message (or throws within the timeout). */
   public void cast(RequestContext context, String method, Map<String, ?> args) {
+    Deadline deadline = core.deadline(options.timeout());
     if (!interceptors.isEmpty()) {
-      await(intercepted(new ClientInvocation(ClientInvocation.Kind.CAST, target, method, args, context, null)));
+      await(intercepted(new ClientInvocation(ClientInvocation.Kind.CAST, target, method, args, context, null,
+          deadline)));
       return;
     }
-    await(startCast(context, method, args));
+    await(startCast(context, method, args, deadline));
   }
 
   /**
@@ -313,25 +315,25 @@ public final class RpcClient {
    * or exceptionally within the client's timeout, on a Fjord callback thread.
    */
   public CompletableFuture<Void> castAsync(RequestContext context, String method, Map<String, ?> args) {
+    Deadline deadline = core.deadline(options.timeout());
     if (!interceptors.isEmpty()) {
-      return intercepted(new ClientInvocation(ClientInvocation.Kind.CAST, target, method, args, context, null))
-          .thenApplyAsync(v -> null, core.callbacks());
+      return intercepted(new ClientInvocation(ClientInvocation.Kind.CAST, target, method, args, context, null,
+          deadline)).thenApplyAsync(v -> null, core.callbacks());
     }
-    return startCast(context, method, args).thenApplyAsync(v -> v, core.callbacks());
+    return startCast(context, method, args, deadline).thenApplyAsync(v -> v, core.callbacks());
   }
 
-  private CompletableFuture<Void> startCast(RequestContext context, String method, Map<String, ?> args) {
+  private CompletableFuture<Void> startCast(RequestContext context, String method, Map<String, ?> args,
+                                            Deadline deadline) {
     Objects.requireNonNull(method, "method");
     target.requireCastable(method);
     checkVersionCap(method);
     core.ensureOpen();
-    ObjectNode request = Requests.request(method, toArgs(method, args), target.namespace(), target.version(), null,
-        null, null, Ids.hex(), context);
-    byte[] body = Envelope.wrap(request);
-    long deadline = System.nanoTime() + timeout.toNanos();
+    byte[] body = OsloWire.encode(WireRequest.cast(method, toArgs(method, args), target.namespace(), target.version(),
+        context));
     CompletableFuture<Void> result = new CompletableFuture<>();
     try {
-      core.driver().send(target, body, new SendOptions(null, mandatory, retry, deadline))
+      core.driver().send(target, body, new SendOptions(null, mandatory(), options.retry(), deadline))
           .whenComplete((ok, error) -> {
             if (error != null) {
               result.completeExceptionally(sendFailure("cast", method, unwrap(error)));
@@ -343,18 +345,19 @@ public final class RpcClient {
       result.completeExceptionally(sendFailure("cast", method, e));
     }
     core.deadlines().failAt(result, deadline, () -> new MessagingTimeoutException(
-        "The broker did not confirm cast '" + method + "' to " + target + " within " + Durations.format(timeout),
-        target, method, timeout, null));
+        "The broker did not confirm cast '" + method + "' to " + target + " within "
+            + Durations.format(deadline.timeout()), target, method, deadline.timeout(), null));
     return result;
   }
 
   private void checkVersionCap(String method) {
     if (versionCap != null) {
-      String v = target.version() == null ? "1.0" : target.version();
-      if (!canSendVersion(v)) {
-        throw new RpcVersionCapException("Requested message version " + v + " of '" + method + "' to " + target
-            + " is above the version cap " + versionCap + " (hint: check canSendVersion and send an older version)",
-            v, versionCap);
+      Version v = target.parsedVersion() == null ? Version.DEFAULT : target.parsedVersion();
+      if (!versionCap.canServe(v)) {
+        String requested = target.version() == null ? "1.0" : target.version();
+        throw new RpcVersionCapException("Requested message version " + requested + " of '" + method + "' to "
+            + target + " is above the version cap " + options.versionCap()
+            + " (hint: check canSendVersion and send an older version)", requested, options.versionCap());
       }
     }
   }
@@ -418,19 +421,15 @@ public final class RpcClient {
 
   @Override
   public String toString() {
-    return "RpcClient{" + target + ", timeout=" + Durations.format(timeout)
-        + (versionCap != null ? ", versionCap=" + versionCap : "") + "}";
+    return "RpcClient{" + target + ", timeout=" + Durations.format(options.timeout())
+        + (versionCap != null ? ", versionCap=" + options.versionCap() : "") + "}";
   }
 
   /** Builds an {@link RpcClient}; not thread-safe. */
   public static final class Builder {
     private final Transport transport;
     private final Target target;
-    private Duration timeout = DEFAULT_TIMEOUT;
-    private String versionCap;
-    private Integer retry;
-    private Duration callMonitorTimeout;
-    private boolean mandatory;
+    private final CallOptions.Builder options = CallOptions.builder().timeout(DEFAULT_TIMEOUT).mandatory(false);
     private final Map<String, Class<? extends RuntimeException>> allowed = new LinkedHashMap<>();
     private final List<ClientInterceptor> interceptors = new ArrayList<>();
 
@@ -441,36 +440,31 @@ public final class RpcClient {
 
     /** Call timeout and request expiration; default 60 s. */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isZero() || timeout.isNegative()) {
-        throw new IllegalArgumentException("timeout must be positive, got " + timeout);
-      }
-      this.timeout = timeout;
+      options.timeout(timeout);
       return this;
     }
 
     /** Highest message version this client may send; checked before sending. */
     public Builder versionCap(String versionCap) {
-      Version.parse(versionCap);
-      this.versionCap = versionCap;
+      options.versionCap(versionCap);
       return this;
     }
 
     /** See {@link CallOptions.Builder#retry}. */
     public Builder retry(int retry) {
-      this.retry = CallOptions.builder().retry(retry).build().retry();
+      options.retry(retry);
       return this;
     }
 
     /** See {@link CallOptions.Builder#callMonitorTimeout}. */
     public Builder callMonitorTimeout(Duration callMonitorTimeout) {
-      this.callMonitorTimeout = CallOptions.builder().callMonitorTimeout(callMonitorTimeout).build().callMonitorTimeout();
+      options.callMonitorTimeout(callMonitorTimeout);
       return this;
     }
 
     /** See {@link CallOptions.Builder#mandatory}. */
     public Builder mandatory(boolean mandatory) {
-      this.mandatory = mandatory;
+      options.mandatory(mandatory);
       return this;
     }
 
@@ -502,9 +496,9 @@ public final class RpcClient {
     }
 
     public RpcClient build() {
-      Internal.core(transport).require(io.fjord.rpc.Capability.RPC, "RpcClient for " + target);
-      return new RpcClient(transport, target, timeout, versionCap, retry, callMonitorTimeout, mandatory,
-          Collections.unmodifiableMap(new LinkedHashMap<>(allowed)), List.copyOf(interceptors));
+      transport.core().require(io.fjord.rpc.Capability.RPC, "RpcClient for " + target);
+      return new RpcClient(transport, target, options.build(), Collections.unmodifiableMap(new LinkedHashMap<>(allowed)),
+          List.copyOf(interceptors));
     }
   }
 }

@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 public final class Deadlines {
   static final long SWEEP_MILLIS = 25;
 
-  private record Entry(CompletableFuture<?> future, long deadline, Supplier<? extends Throwable> error) {
+  private record Entry(CompletableFuture<?> future, io.fjord.rpc.Deadline deadline, Supplier<? extends Throwable> error) {
   }
 
   private final ConcurrentLinkedQueue<Entry> entries = new ConcurrentLinkedQueue<>();
@@ -25,20 +25,19 @@ public final class Deadlines {
     timer.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
   }
 
-  /** Fails {@code future} with {@code error} if it is not done by {@code deadline} ({@link System#nanoTime()}). */
-  public void failAt(CompletableFuture<?> future, long deadline, Supplier<? extends Throwable> error) {
+  /** Fails {@code future} with {@code error} if it is not done by {@code deadline}. */
+  public void failAt(CompletableFuture<?> future, io.fjord.rpc.Deadline deadline, Supplier<? extends Throwable> error) {
     if (!future.isDone()) {
       entries.add(new Entry(future, deadline, error));
     }
   }
 
   private void sweep() {
-    long now = System.nanoTime();
     for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
       Entry e = it.next();
       if (e.future.isDone()) {
         it.remove();
-      } else if (now - e.deadline >= 0) {
+      } else if (e.deadline.isExpired()) {
         it.remove();
         e.future.completeExceptionally(e.error.get());
       }

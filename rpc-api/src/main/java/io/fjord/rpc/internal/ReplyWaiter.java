@@ -2,12 +2,16 @@ package io.fjord.rpc.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fjord.rpc.Deadline;
 import io.fjord.rpc.MessagingTimeoutException;
 import io.fjord.rpc.ReplyPathLostException;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.spi.IncomingMessage;
 import io.fjord.rpc.spi.ReplyHandler;
+import io.fjord.rpc.wire.OsloWire;
+import io.fjord.rpc.wire.RemoteFailures;
+import io.fjord.rpc.wire.WireFormatException;
+import io.fjord.rpc.wire.WireReply;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +25,7 @@ import org.slf4j.MDC;
 /**
  * Matches replies on a transport's reply queue to pending calls by {@code _msg_id} and enforces
  * every call's timeout and call-monitor timeout on a timer thread, so a call ends on time whatever
- * the driver or broker does (WIRE.md 3.3, without oslo's hangs). Thread-safe.
+ * the driver or broker does (docs/wire-format.md §4, without oslo's hangs). Thread-safe.
  */
 public final class ReplyWaiter implements ReplyHandler {
   private static final Logger log = LoggerFactory.getLogger(ReplyWaiter.class);
@@ -59,8 +63,7 @@ public final class ReplyWaiter implements ReplyHandler {
     final String msgId;
     final Target target;
     final String method;
-    final Duration timeout;
-    final long deadline;
+    final Deadline deadline;
     final long callMonitorNanos;
     final Map<String, Class<? extends RuntimeException>> allowed;
     /** Completes with the final result (a JSON node, possibly NullNode) or the caller's exception. */
@@ -68,17 +71,15 @@ public final class ReplyWaiter implements ReplyHandler {
     volatile long callMonitorDeadline;
     volatile JsonNode result;
 
-    Pending(String msgId, Target target, String method, Duration timeout, Duration callMonitor,
+    Pending(String msgId, Target target, String method, Deadline deadline, Duration callMonitor,
             Map<String, Class<? extends RuntimeException>> allowed) {
       this.msgId = msgId;
       this.target = target;
       this.method = method;
-      this.timeout = timeout;
+      this.deadline = deadline;
       this.allowed = allowed;
-      long now = System.nanoTime();
-      this.deadline = now + timeout.toNanos();
       this.callMonitorNanos = callMonitor == null ? 0 : callMonitor.toNanos();
-      this.callMonitorDeadline = callMonitor == null ? Long.MAX_VALUE : now + callMonitorNanos;
+      this.callMonitorDeadline = callMonitor == null ? Long.MAX_VALUE : deadline.clock().nanoTime() + callMonitorNanos;
     }
 
     String describe() {
@@ -89,12 +90,12 @@ public final class ReplyWaiter implements ReplyHandler {
       if (future.isDone()) {
         return;
       }
-      long now = System.nanoTime();
-      if (now - deadline >= 0) {
+      if (deadline.isExpired()) {
+        Duration timeout = deadline.timeout();
         future.completeExceptionally(new MessagingTimeoutException("Timed out after " + Durations.format(timeout)
             + " waiting for a reply to " + describe() + " (message ID " + msgId
             + "); is a server consuming that topic, and is it fast enough?", target, method, timeout, msgId));
-      } else if (callMonitorNanos > 0 && now - callMonitorDeadline >= 0) {
+      } else if (callMonitorNanos > 0 && deadline.clock().nanoTime() - callMonitorDeadline >= 0) {
         Duration cm = Duration.ofNanos(callMonitorNanos);
         future.completeExceptionally(new MessagingTimeoutException("No reply or heartbeat for "
             + Durations.format(cm) + " (call monitor timeout) to " + describe() + " (message ID " + msgId + ")",
@@ -103,10 +104,10 @@ public final class ReplyWaiter implements ReplyHandler {
     }
   }
 
-  /** Registers a call before its request is published, and starts its timers. */
-  public Pending register(String msgId, Target target, String method, Duration timeout, Duration callMonitor,
+  /** Registers a call before its request is published; its deadline and call monitor are checked from now on. */
+  public Pending register(String msgId, Target target, String method, Deadline deadline, Duration callMonitor,
                           Map<String, Class<? extends RuntimeException>> allowed) {
-    Pending p = new Pending(msgId, target, method, timeout, callMonitor, allowed);
+    Pending p = new Pending(msgId, target, method, deadline, callMonitor, allowed);
     pending.put(msgId, p);
     p.future.whenComplete((r, e) -> pending.remove(msgId, p));
     return p;
@@ -119,17 +120,16 @@ public final class ReplyWaiter implements ReplyHandler {
 
   @Override
   public void onReply(IncomingMessage message) {
-    ObjectNode reply;
+    WireReply reply;
     try {
-      reply = Envelope.unwrap(message.body());
-    } catch (IllegalArgumentException e) {
+      reply = OsloWire.decodeReply(message.body());
+    } catch (WireFormatException e) {
       log.warn("Dropping undecodable reply on {}: {}", message.source(), e.getMessage());
       message.reject(false);
       return;
     }
     message.ack();
-    JsonNode idNode = reply.get("_msg_id");
-    String msgId = idNode == null || idNode.isNull() ? null : idNode.asText();
+    String msgId = reply.msgId();
     Pending p = msgId == null ? null : pending.get(msgId);
     if (p == null) {
       if (log.isDebugEnabled()) {
@@ -140,39 +140,19 @@ public final class ReplyWaiter implements ReplyHandler {
       }
       return;
     }
-    JsonNode failure = reply.get("failure");
-    JsonNode result = reply.get("result");
-    boolean ending = truthy(reply.get("ending"));
-    if (failure != null && !failure.isNull()) {
-      String text = failure.isTextual() ? failure.textValue() : WireJson.write(failure);
-      p.future.completeExceptionally(Failures.decode(text, p.describe(), p.allowed));
+    if (reply.isFailure()) {
+      p.future.completeExceptionally(RemoteFailures.decode(reply.failure(), p.describe(), p.allowed));
       return;
     }
-    if (result != null && !result.isNull()) {
-      p.result = result;
+    if (reply.result() != null) {
+      p.result = reply.result();
     }
-    if (ending) {
+    if (reply.ending()) {
       JsonNode r = p.result;
       p.future.complete(r == null ? NullNode.getInstance() : r);
     } else if (p.callMonitorNanos > 0) {
-      p.callMonitorDeadline = System.nanoTime() + p.callMonitorNanos;
+      p.callMonitorDeadline = p.deadline.clock().nanoTime() + p.callMonitorNanos;
     }
-  }
-
-  private static boolean truthy(JsonNode n) {
-    if (n == null || n.isNull()) {
-      return false;
-    }
-    if (n.isBoolean()) {
-      return n.booleanValue();
-    }
-    if (n.isNumber()) {
-      return n.doubleValue() != 0;
-    }
-    if (n.isTextual()) {
-      return !n.textValue().isEmpty();
-    }
-    return n.size() > 0;
   }
 
   @Override

@@ -66,6 +66,36 @@ public final class TransportCore {
     return driver;
   }
 
+  /** The clock every deadline of this transport is read on. */
+  public io.fjord.rpc.Deadline.Clock clock() {
+    return options.clock();
+  }
+
+  /** A deadline {@code timeout} from now on this transport's clock. */
+  public io.fjord.rpc.Deadline deadline(java.time.Duration timeout) {
+    return io.fjord.rpc.Deadline.after(timeout, options.clock());
+  }
+
+  /** See {@link io.fjord.rpc.Transport#publishNotification}. */
+  public java.util.concurrent.CompletableFuture<Void> publishNotification(io.fjord.rpc.Target target, String priority,
+                                                                          byte[] body, java.time.Duration timeout,
+                                                                          Integer retry) {
+    ensureOpen();
+    require(io.fjord.rpc.Capability.NOTIFICATIONS, "Publishing a notification");
+    io.fjord.rpc.Deadline deadline = deadline(timeout);
+    java.util.concurrent.CompletableFuture<Void> sent;
+    try {
+      sent = driver.sendNotification(target, priority, body,
+          new io.fjord.rpc.spi.SendOptions(null, false, retry, deadline));
+    } catch (RuntimeException e) {
+      sent = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    deadlines.failAt(sent, deadline, () -> new io.fjord.rpc.MessagingTimeoutException("The broker did not confirm "
+        + "a notification (" + priority + ") to " + target + " within " + Durations.format(timeout), target, priority,
+        timeout, null));
+    return sent;
+  }
+
   public ScheduledThreadPoolExecutor timer() {
     return timer;
   }

@@ -5,7 +5,7 @@ import io.fjord.rpc.Target;
 import io.fjord.rpc.TransportException;
 import io.fjord.rpc.TransportOptions;
 import io.fjord.rpc.TransportUrl;
-import io.fjord.rpc.internal.Ids;
+import io.fjord.rpc.wire.WireIds;
 import io.fjord.rpc.spi.DriverListener;
 import io.fjord.rpc.spi.Driver;
 import io.fjord.rpc.spi.MessageHandler;
@@ -87,7 +87,7 @@ final class MemoryDriver implements Driver {
     if (replyQueue != null) {
       throw new IllegalStateException("reply queue already open");
     }
-    String name = Routes.replyQueue(Ids.hex());
+    String name = Routes.replyQueue(WireIds.hex());
     broker.declareQueue(name);
     consumers.add(broker.consume(name, handler::onReply));
     replyQueue = name;
@@ -101,7 +101,7 @@ final class MemoryDriver implements Driver {
     String topic = target.topic();
     String serverQueue = topic + "." + target.server();
     String fanoutExchange = Routes.fanoutExchange(topic);
-    String fanoutQueue = Routes.fanoutQueue(topic, Ids.hex());
+    String fanoutQueue = Routes.fanoutQueue(topic, WireIds.hex());
     broker.declareExchange(exchange, MemoryBroker.ExchangeType.TOPIC);
     broker.declareQueue(topic);
     broker.bind(topic, exchange, topic);

@@ -10,7 +10,13 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.fjord.rpc.MessagingTimeoutException;
 import io.fjord.rpc.NoSuchRpcMethodException;
 import io.fjord.rpc.ReplyPathLostException;
+import io.fjord.rpc.Deadline;
 import io.fjord.rpc.Target;
+import io.fjord.rpc.wire.OsloWire;
+import io.fjord.rpc.wire.RemoteFailures;
+import io.fjord.rpc.wire.WireIds;
+import io.fjord.rpc.wire.WireReply;
+import java.util.concurrent.CountDownLatch;
 import io.fjord.rpc.spi.IncomingMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,7 +46,7 @@ class ReplyWaiterTest {
 
   @Test
   void finalReplyCompletesTheCallAndAcks() throws Exception {
-    ReplyWaiter.Pending p = waiter.register("m1", TARGET, "add", LONG, null, Map.of());
+    ReplyWaiter.Pending p = waiter.register("m1", TARGET, "add", Deadline.after(LONG), null, Map.of());
     FakeMessage reply = message(reply(IntNode.valueOf(7), null, true, "m1"));
 
     waiter.onReply(reply);
@@ -53,7 +59,7 @@ class ReplyWaiterTest {
   @Test
   void completedCallLeavesNoTimerTaskBehind() throws Exception {
     for (int i = 0; i < 100; i++) {
-      waiter.register("m" + i, TARGET, "add", LONG, Duration.ofSeconds(30), Map.of());
+      waiter.register("m" + i, TARGET, "add", Deadline.after(LONG), Duration.ofSeconds(30), Map.of());
       waiter.onReply(message(reply(IntNode.valueOf(i), null, true, "m" + i)));
     }
 
@@ -64,7 +70,7 @@ class ReplyWaiterTest {
 
   @Test
   void legacyTwoMessageReplyReturnsTheFirstResult() throws Exception {
-    ReplyWaiter.Pending p = waiter.register("m1", TARGET, "get", LONG, null, Map.of());
+    ReplyWaiter.Pending p = waiter.register("m1", TARGET, "get", Deadline.after(LONG), null, Map.of());
 
     waiter.onReply(message(reply(TextNode.valueOf("x"), null, false, "m1")));
     assertThat(p.future).isNotDone();
@@ -75,7 +81,7 @@ class ReplyWaiterTest {
 
   @Test
   void nullResultIsANullNode() throws Exception {
-    ReplyWaiter.Pending p = waiter.register("m1", TARGET, "get", LONG, null, Map.of());
+    ReplyWaiter.Pending p = waiter.register("m1", TARGET, "get", Deadline.after(LONG), null, Map.of());
 
     waiter.onReply(message(reply(null, null, true, "m1")));
 
@@ -84,8 +90,8 @@ class ReplyWaiterTest {
 
   @Test
   void failureReplyCompletesWithTheDecodedException() {
-    ReplyWaiter.Pending p = waiter.register("m1", TARGET, "nope", LONG, null, Map.of());
-    String failure = Failures.encode(new NoSuchRpcMethodException("nope"));
+    ReplyWaiter.Pending p = waiter.register("m1", TARGET, "nope", Deadline.after(LONG), null, Map.of());
+    String failure = RemoteFailures.encode(new NoSuchRpcMethodException("nope"));
 
     waiter.onReply(message(reply(null, failure, true, "m1")));
 
@@ -98,7 +104,7 @@ class ReplyWaiterTest {
 
   @Test
   void replyForUnknownMessageIdIsAckedAndDropped() {
-    ReplyWaiter.Pending p = waiter.register("m1", TARGET, "add", LONG, null, Map.of());
+    ReplyWaiter.Pending p = waiter.register("m1", TARGET, "add", Deadline.after(LONG), null, Map.of());
     FakeMessage late = message(reply(IntNode.valueOf(1), null, true, "other"));
 
     waiter.onReply(late);
@@ -120,7 +126,7 @@ class ReplyWaiterTest {
 
   @Test
   void callTimesOutAtItsDeadline() {
-    ReplyWaiter.Pending p = waiter.register("m1", TARGET, "add", Duration.ofMillis(200), null, Map.of());
+    ReplyWaiter.Pending p = waiter.register("m1", TARGET, "add", Deadline.after(Duration.ofMillis(200)), null, Map.of());
 
     assertThatThrownBy(() -> p.future.get(5, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
@@ -131,8 +137,42 @@ class ReplyWaiterTest {
   }
 
   @Test
+  void callTimesOutWhenItsClockReachesTheDeadlineNotBefore() throws Exception {
+    ManualClock clock = new ManualClock();
+    ReplyWaiter.Pending p = waiter.register("m1", TARGET, "add", Deadline.after(Duration.ofSeconds(30), clock), null,
+        Map.of());
+    CountDownLatch swept = new CountDownLatch(3);
+    timer.scheduleWithFixedDelay(swept::countDown, 0, ReplyWaiter.SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    assertThat(swept.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.future).as("30 s on the test's clock have not passed").isNotDone();
+
+    clock.advance(Duration.ofSeconds(30));
+
+    assertThatThrownBy(() -> p.future.get(5, TimeUnit.SECONDS))
+        .cause().isExactlyInstanceOf(MessagingTimeoutException.class)
+        .hasMessageStartingWith("Timed out after 30s waiting for a reply to call 'add'");
+  }
+
+  @Test
+  void callMonitorIsReadOnTheDeadlinesClock() {
+    ManualClock clock = new ManualClock();
+    ReplyWaiter.Pending p = waiter.register("m1", TARGET, "slow", Deadline.after(LONG, clock), Duration.ofSeconds(4),
+        Map.of());
+    clock.advance(Duration.ofSeconds(3));
+    waiter.onReply(message(reply(null, null, false, "m1")));
+    clock.advance(Duration.ofSeconds(3));
+    assertThat(p.future).as("a heartbeat 3 s ago renewed the 4 s monitor").isNotDone();
+
+    clock.advance(Duration.ofSeconds(1));
+
+    assertThatThrownBy(() -> p.future.get(5, TimeUnit.SECONDS))
+        .cause().isExactlyInstanceOf(MessagingTimeoutException.class)
+        .hasMessageStartingWith("No reply or heartbeat for 4s (call monitor timeout)");
+  }
+
+  @Test
   void heartbeatsKeepTheCallMonitorAlive() throws Exception {
-    ReplyWaiter.Pending p = waiter.register("m1", TARGET, "slow", LONG, Duration.ofMillis(300), Map.of());
+    ReplyWaiter.Pending p = waiter.register("m1", TARGET, "slow", Deadline.after(LONG), Duration.ofMillis(300), Map.of());
     long end = System.nanoTime() + Duration.ofMillis(900).toNanos();
 
     while (System.nanoTime() < end) {
@@ -147,7 +187,7 @@ class ReplyWaiterTest {
 
   @Test
   void missingHeartbeatFailsTheCallMonitor() {
-    ReplyWaiter.Pending p = waiter.register("m1", TARGET, "slow", LONG, Duration.ofMillis(200), Map.of());
+    ReplyWaiter.Pending p = waiter.register("m1", TARGET, "slow", Deadline.after(LONG), Duration.ofMillis(200), Map.of());
 
     assertThatThrownBy(() -> p.future.get(5, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
@@ -157,8 +197,8 @@ class ReplyWaiterTest {
 
   @Test
   void lostReplyPathFailsEveryWaitingCall() {
-    ReplyWaiter.Pending a = waiter.register("a", TARGET, "x", LONG, null, Map.of());
-    ReplyWaiter.Pending b = waiter.register("b", TARGET, "y", LONG, null, Map.of());
+    ReplyWaiter.Pending a = waiter.register("a", TARGET, "x", Deadline.after(LONG), null, Map.of());
+    ReplyWaiter.Pending b = waiter.register("b", TARGET, "y", Deadline.after(LONG), null, Map.of());
 
     waiter.onReplyPathLost(new RuntimeException("connection reset"));
 
@@ -167,14 +207,26 @@ class ReplyWaiterTest {
     assertThatThrownBy(() -> a.future.get()).cause().isExactlyInstanceOf(ReplyPathLostException.class);
   }
 
-  private static ObjectNode reply(JsonNode result, String failure, boolean ending, String msgId) {
-    ObjectNode m = Requests.reply(result, failure, TextNode.valueOf(msgId));
-    m.put("ending", ending);
-    return m;
+  private static WireReply reply(JsonNode result, String failure, boolean ending, String msgId) {
+    return new WireReply(result, failure, ending, msgId, WireIds.hex());
   }
 
-  private static FakeMessage message(ObjectNode reply) {
-    return new FakeMessage(new String(Envelope.wrap(reply), StandardCharsets.UTF_8));
+  private static FakeMessage message(WireReply reply) {
+    return new FakeMessage(new String(OsloWire.encode(reply), StandardCharsets.UTF_8));
+  }
+
+  /** A clock that moves only when the test says so. */
+  private static final class ManualClock implements Deadline.Clock {
+    private final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000);
+
+    @Override
+    public long nanoTime() {
+      return now.get();
+    }
+
+    void advance(Duration d) {
+      now.addAndGet(d.toNanos());
+    }
   }
 
   private static final class FakeMessage implements IncomingMessage {

@@ -8,8 +8,10 @@ import io.fjord.rpc.RequestContext;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
 import io.fjord.rpc.annotation.RpcEndpoint;
-import io.fjord.rpc.internal.Envelope;
-import io.fjord.rpc.internal.WireJson;
+import io.fjord.rpc.wire.OsloWire;
+import io.fjord.rpc.wire.WireJson;
+import io.fjord.rpc.wire.WireReply;
+import io.fjord.rpc.wire.WireRequest;
 import io.fjord.rpc.server.RpcServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,13 +83,12 @@ class OsloRequestInteropTest {
   void capturedCallGetsTheCapturedReply() throws Exception {
     broker.publish("openstack", topic, capture("step01-call.json"), 0);
 
-    ObjectNode reply = Envelope.unwrap(awaitReply());
-    ObjectNode captured = Envelope.unwrap(capture("step01-reply.json"));
-    assertThat(fieldNames(reply)).containsExactly("result", "failure", "ending", "_msg_id", "_unique_id");
-    assertThat(reply.get("_unique_id").textValue()).matches("[0-9a-f]{32}")
-        .isNotEqualTo(captured.get("_unique_id").textValue());
-    reply.put("_unique_id", captured.get("_unique_id").textValue());
-    assertThat(new String(Envelope.wrap(reply), StandardCharsets.UTF_8))
+    byte[] body = awaitReply();
+    assertThat(fieldNames(unwrap(body))).containsExactly("result", "failure", "ending", "_msg_id", "_unique_id");
+    WireReply reply = OsloWire.decodeReply(body);
+    WireReply captured = OsloWire.decodeReply(capture("step01-reply.json"));
+    assertThat(reply.uniqueId()).matches("[0-9a-f]{32}").isNotEqualTo(captured.uniqueId());
+    assertThat(new String(OsloWire.encode(withUniqueId(reply, captured.uniqueId())), StandardCharsets.UTF_8))
         .isEqualTo(new String(capture("step01-reply.json"), StandardCharsets.UTF_8));
   }
 
@@ -95,20 +96,19 @@ class OsloRequestInteropTest {
   void capturedCallToServerGetsTheCapturedReply() throws Exception {
     broker.publish("openstack", topic + ".spec_server2", capture("step04-call-server.json"), 0);
 
-    ObjectNode reply = Envelope.unwrap(awaitReply());
-    reply.put("_unique_id", "8e7882d4c89c4d13a63567e48f1ceb35");
-    assertThat(new String(Envelope.wrap(reply), StandardCharsets.UTF_8))
-        .isEqualTo(new String(capture("step04-reply.json"), StandardCharsets.UTF_8));
+    WireReply reply = OsloWire.decodeReply(awaitReply());
+    assertThat(new String(OsloWire.encode(withUniqueId(reply, "8e7882d4c89c4d13a63567e48f1ceb35")),
+        StandardCharsets.UTF_8)).isEqualTo(new String(capture("step04-reply.json"), StandardCharsets.UTF_8));
   }
 
   @Test
   void unknownMethodGetsAnOsloShapedNoSuchMethodFailure() throws Exception {
-    ObjectNode request = Envelope.unwrap(capture("step04-call-server.json"));
-    request.put("method", "no_such_method");
-    request.put("_unique_id", UUID.randomUUID().toString().replace("-", ""));
-    broker.publish("openstack", topic, Envelope.wrap(request), 0);
+    WireRequest r = OsloWire.decodeRequest(capture("step04-call-server.json"));
+    WireRequest request = new WireRequest("no_such_method", r.args(), r.namespace(), r.version(), r.msgId(),
+        r.replyQueue(), r.timeout(), UUID.randomUUID().toString().replace("-", ""), r.context());
+    broker.publish("openstack", topic, OsloWire.encode(request), 0);
 
-    ObjectNode reply = Envelope.unwrap(awaitReply());
+    ObjectNode reply = unwrap(awaitReply());
     assertThat(reply.get("result").isNull()).isTrue();
     assertThat(reply.get("ending").booleanValue()).isTrue();
     assertThat(reply.get("failure").isTextual()).as("failure is a JSON string").isTrue();
@@ -127,6 +127,15 @@ class OsloRequestInteropTest {
     return body;
   }
 
+  private static WireReply withUniqueId(WireReply r, String uniqueId) {
+    return new WireReply(r.result(), r.failure(), r.ending(), r.msgId(), uniqueId);
+  }
+
+  /** The message inside a 2.0 envelope, as a tree (to check field order). */
+  private static ObjectNode unwrap(byte[] body) {
+    return (ObjectNode) WireJson.read(WireJson.read(body).get("oslo.message").textValue());
+  }
+
   private static List<String> fieldNames(JsonNode node) {
     List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
@@ -134,7 +143,7 @@ class OsloRequestInteropTest {
   }
 
   private static byte[] capture(String name) throws IOException {
-    try (InputStream in = OsloRequestInteropTest.class.getResourceAsStream("/io/fjord/rpc/internal/wire/" + name)) {
+    try (InputStream in = OsloRequestInteropTest.class.getResourceAsStream("/io/fjord/rpc/wire/captures/" + name)) {
       assertThat(in).as("capture %s", name).isNotNull();
       return in.readAllBytes();
     }

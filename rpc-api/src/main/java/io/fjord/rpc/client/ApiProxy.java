@@ -1,8 +1,6 @@
-package io.fjord.rpc.internal.client;
+package io.fjord.rpc.client;
 
 import io.fjord.rpc.annotation.RpcApi;
-import io.fjord.rpc.client.CallOptions;
-import io.fjord.rpc.client.RpcClient;
 import io.fjord.rpc.serializer.PayloadSerializer;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -15,12 +13,12 @@ import java.util.Map;
  * The {@link InvocationHandler} behind {@link RpcClient#proxy(Class)}: one {@link ApiMethod} per
  * abstract method, built and validated when the proxy is created. Immutable and thread-safe. Not an API.
  */
-public final class ApiProxy implements InvocationHandler {
+final class ApiProxy implements InvocationHandler {
   private final Class<?> api;
-  private final RpcClient client;
+  private final Invoker client;
   private final Map<Method, ApiMethod> methods;
 
-  private ApiProxy(Class<?> api, RpcClient client, Map<Method, ApiMethod> methods) {
+  private ApiProxy(Class<?> api, Invoker client, Map<Method, ApiMethod> methods) {
     this.api = api;
     this.client = client;
     this.methods = methods;
@@ -31,7 +29,7 @@ public final class ApiProxy implements InvocationHandler {
    *
    * @throws IllegalArgumentException naming the method and what is wrong with it
    */
-  public static <T> T create(RpcClient client, Class<T> api, PayloadSerializer serializer) {
+  static <T> T create(Invoker client, Class<T> api, PayloadSerializer serializer) {
     if (!api.isInterface()) {
       throw new IllegalArgumentException(api.getName() + " is not an interface: RpcClient.proxy implements interfaces only");
     }
@@ -41,7 +39,7 @@ public final class ApiProxy implements InvocationHandler {
     }
     RpcApi ann = api.getAnnotation(RpcApi.class);
     String version = ann == null ? null : ann.version();
-    RpcClient base = client;
+    Invoker base = client;
     if (ann != null) {
       CallOptions.Builder o = CallOptions.builder();
       if (!ann.topic().isEmpty()) {

@@ -1,4 +1,4 @@
-package io.fjord.rpc.internal;
+package io.fjord.rpc.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.fjord.rpc.NoSuchRpcMethodException;
 import io.fjord.rpc.RemoteException;
 import io.fjord.rpc.RemoteIdentity;
@@ -54,54 +54,65 @@ class WireFormatTest {
     ObjectNode args = WireJson.object();
     args.set("value", value);
 
-    ObjectNode request = Requests.request("echo", args, "spec_ns", "1.2", "3b02e33bce504d1bb93d26faa0d53c19",
-        REPLY_Q, null, "1ce22ed52e414a73a59e250374172b9f", SIX_KEY_CONTEXT);
+    WireRequest request = new WireRequest("echo", args, "spec_ns", "1.2", "3b02e33bce504d1bb93d26faa0d53c19",
+        REPLY_Q, NullNode.getInstance(), "1ce22ed52e414a73a59e250374172b9f", SIX_KEY_CONTEXT);
 
-    assertBytes(Envelope.wrap(request), "step01-call.json");
+    assertBytes(OsloWire.encode(request), "step01-call.json");
+    assertThat(OsloWire.decodeRequest(capture("step01-call.json"))).isEqualTo(request);
   }
 
   @Test
   void castRequestMatchesCapturedStep02() {
-    ObjectNode request = Requests.request("add", args("a", 1, "b", 2), "spec_ns", "1.2", null, null, null,
+    WireRequest request = new WireRequest("add", args("a", 1, "b", 2), "spec_ns", "1.2", null, null, null,
         "b847dd44b4a34102b017b82148c21092", SIX_KEY_CONTEXT);
 
-    assertBytes(Envelope.wrap(request), "step02-cast.json");
+    assertBytes(OsloWire.encode(request), "step02-cast.json");
+    assertThat(OsloWire.decodeRequest(capture("step02-cast.json"))).isEqualTo(request);
+    assertThat(request.wantsReply()).isFalse();
   }
 
   @Test
   void fanoutCastRequestMatchesCapturedStep03() {
-    ObjectNode request = Requests.request("add", args("a", 10, "b", 20), "spec_ns", "1.2", null, null, null,
+    WireRequest request = new WireRequest("add", args("a", 10, "b", 20), "spec_ns", "1.2", null, null, null,
         "385ef3272bd449439f12c593715f3518", SIX_KEY_CONTEXT);
 
-    assertBytes(Envelope.wrap(request), "step03-fanout-cast.json");
+    assertBytes(OsloWire.encode(request), "step03-fanout-cast.json");
   }
 
   @Test
   void callWithEmptyContextMatchesCapturedStep04() {
-    ObjectNode request = Requests.request("add", args("a", 3, "b", 4), "spec_ns", "1.2",
-        "ca335ee483bf4d2bbfdc0dcda0707f9c", REPLY_Q, null, "80e8ecb89bb14efaba289d861f260bc4", RequestContext.empty());
+    WireRequest request = new WireRequest("add", args("a", 3, "b", 4), "spec_ns", "1.2",
+        "ca335ee483bf4d2bbfdc0dcda0707f9c", REPLY_Q, NullNode.getInstance(), "80e8ecb89bb14efaba289d861f260bc4",
+        RequestContext.empty());
 
-    assertBytes(Envelope.wrap(request), "step04-call-server.json");
+    assertBytes(OsloWire.encode(request), "step04-call-server.json");
+    WireRequest decoded = OsloWire.decodeRequest(capture("step04-call-server.json"));
+    assertThat(decoded).isEqualTo(request);
+    assertThat(decoded.wantsReply()).isTrue();
+    assertThat(decoded.timeoutSeconds()).isNull();
+    assertThat(decoded.logId()).isEqualTo("ca335ee483bf4d2bbfdc0dcda0707f9c");
   }
 
   @Test
   void callWithCallMonitorTimeoutMatchesCapturedStep18() {
-    ObjectNode request = Requests.request("slow", args("seconds", 9), "spec_ns", "1.2",
-        "84178cd01ec94bdabfddf51236eb0755", REPLY_Q, Duration.ofSeconds(4), "d05be813df584b98a646b7d73d908310",
-        null);
+    WireRequest call = WireRequest.call("slow", args("seconds", 9), "spec_ns", "1.2",
+        "84178cd01ec94bdabfddf51236eb0755", REPLY_Q, Duration.ofSeconds(4), null);
+    WireRequest request = new WireRequest(call.method(), call.args(), call.namespace(), call.version(), call.msgId(),
+        call.replyQueue(), call.timeout(), "d05be813df584b98a646b7d73d908310", call.context());
 
-    assertBytes(Envelope.wrap(request), "step18-call-monitor.json");
+    assertBytes(OsloWire.encode(request), "step18-call-monitor.json");
+    assertThat(OsloWire.decodeRequest(capture("step18-call-monitor.json")).timeoutSeconds()).isEqualTo(4L);
   }
 
   // ---- replies
 
   @Test
   void successReplyMatchesCapturedStep04Reply() {
-    ObjectNode reply = Requests.reply(WireJson.MAPPER.getNodeFactory().numberNode(7), null,
-        TextNode.valueOf("ca335ee483bf4d2bbfdc0dcda0707f9c"));
-    reply.put("_unique_id", "8e7882d4c89c4d13a63567e48f1ceb35"); // Requests.reply draws a random one
+    WireReply reply = new WireReply(WireJson.MAPPER.getNodeFactory().numberNode(7), null, true,
+        "ca335ee483bf4d2bbfdc0dcda0707f9c", "8e7882d4c89c4d13a63567e48f1ceb35");
 
-    assertBytes(Envelope.wrap(reply), "step04-reply.json");
+    assertBytes(OsloWire.encode(reply), "step04-reply.json");
+    assertThat(OsloWire.decodeReply(capture("step04-reply.json"))).isEqualTo(reply);
   }
 
   @Test
@@ -120,18 +131,22 @@ class WireFormatTest {
     result.put("server", "spec_server2");
     result.set("ctxt_seen", unprefixed);
 
-    ObjectNode reply = Requests.reply(result, null, TextNode.valueOf("3b02e33bce504d1bb93d26faa0d53c19"));
-    reply.put("_unique_id", "4c38192e7cc14a259fdb61ef69b2dfb0");
+    WireReply reply = new WireReply(result, null, true, "3b02e33bce504d1bb93d26faa0d53c19",
+        "4c38192e7cc14a259fdb61ef69b2dfb0");
 
-    assertBytes(Envelope.wrap(reply), "step01-reply.json");
+    assertBytes(OsloWire.encode(reply), "step01-reply.json");
   }
 
   @Test
   void heartbeatMatchesCapturedStep18Heartbeat() {
-    ObjectNode heartbeat = Requests.heartbeat(TextNode.valueOf("84178cd01ec94bdabfddf51236eb0755"));
-    heartbeat.put("_unique_id", "ae3bb8419bbd44b5b212269c44d8c6ac");
+    WireReply heartbeat = new WireReply(null, null, false, "84178cd01ec94bdabfddf51236eb0755",
+        "ae3bb8419bbd44b5b212269c44d8c6ac");
 
-    assertBytes(Envelope.wrap(heartbeat), "step18-heartbeat.json");
+    assertBytes(OsloWire.encode(heartbeat), "step18-heartbeat.json");
+    WireReply decoded = OsloWire.decodeReply(capture("step18-heartbeat.json"));
+    assertThat(decoded).isEqualTo(heartbeat);
+    assertThat(decoded.ending()).isFalse();
+    assertThat(decoded.isFailure()).isFalse();
   }
 
   @Test
@@ -140,22 +155,22 @@ class WireFormatTest {
     ObjectNode original = Envelope.unwrap(captured);
     ObjectNode failureDoc = (ObjectNode) WireJson.read(original.get("failure").textValue());
 
-    ObjectNode reply = Requests.reply(null, WireJson.write(failureDoc), original.get("_msg_id"));
-    reply.put("_unique_id", original.get("_unique_id").textValue());
+    WireReply reply = new WireReply(null, WireJson.write(failureDoc), true, original.get("_msg_id").textValue(),
+        original.get("_unique_id").textValue());
 
-    assertThat(new String(Envelope.wrap(reply), StandardCharsets.UTF_8))
+    assertThat(new String(OsloWire.encode(reply), StandardCharsets.UTF_8))
         .isEqualTo(new String(captured, StandardCharsets.UTF_8));
+    assertThat(OsloWire.decodeReply(captured)).isEqualTo(reply);
   }
 
   @Test
   void requestIdsAreFreshUndashedHex() {
-    String a = Ids.hex();
-    String b = Ids.hex();
+    String a = WireIds.hex();
+    String b = WireIds.hex();
     assertThat(a).matches("[0-9a-f]{32}").isNotEqualTo(b);
-    assertThat(Ids.dashed()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
-    ObjectNode reply = Requests.reply(null, null, TextNode.valueOf("x"));
-    assertThat(reply.get("_unique_id").textValue()).matches("[0-9a-f]{32}")
-        .isNotEqualTo(Requests.reply(null, null, TextNode.valueOf("x")).get("_unique_id").textValue());
+    assertThat(WireIds.dashed()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    WireReply reply = WireReply.result("x", null);
+    assertThat(reply.uniqueId()).matches("[0-9a-f]{32}").isNotEqualTo(WireReply.result("x", null).uniqueId());
   }
 
   // ---- JSON writer
@@ -349,7 +364,7 @@ class WireFormatTest {
 
   @Test
   void encodeDescribesAJavaExceptionAsOsloDoes() {
-    ObjectNode doc = (ObjectNode) WireJson.read(Failures.encode(new IllegalStateException("bad state")));
+    ObjectNode doc = (ObjectNode) WireJson.read(RemoteFailures.encode(new IllegalStateException("bad state")));
 
     assertThat(iterableOf(doc.fieldNames())).containsExactly("class", "module", "message", "tb", "args", "kwargs");
     assertThat(doc.get("class").textValue()).isEqualTo("IllegalStateException");
@@ -369,7 +384,7 @@ class WireFormatTest {
   void encodeIncludesCausesInTheTraceback() {
     RuntimeException error = new RuntimeException("outer", new IllegalArgumentException("inner"));
 
-    List<String> tb = Failures.traceback(error);
+    List<String> tb = RemoteFailures.traceback(error);
 
     assertThat(tb).contains("Caused by: java.lang.IllegalArgumentException: inner\n");
     assertThat(tb).allSatisfy(line -> assertThat(line).endsWith("\n"));
@@ -377,7 +392,7 @@ class WireFormatTest {
 
   @Test
   void encodeOfAnExceptionWithoutMessageSendsAnEmptyMessage() {
-    ObjectNode doc = (ObjectNode) WireJson.read(Failures.encode(new UnsupportedOperationException()));
+    ObjectNode doc = (ObjectNode) WireJson.read(RemoteFailures.encode(new UnsupportedOperationException()));
 
     assertThat(doc.get("message").textValue()).isEmpty();
     assertThat(doc.get("class").textValue()).isEqualTo("UnsupportedOperationException");
@@ -385,7 +400,7 @@ class WireFormatTest {
 
   @Test
   void encodeUsesTheRemoteIdentityOfAnException() {
-    ObjectNode doc = (ObjectNode) WireJson.read(Failures.encode(new InstanceNotFound("Instance 42 could not be found.", 42)));
+    ObjectNode doc = (ObjectNode) WireJson.read(RemoteFailures.encode(new InstanceNotFound("Instance 42 could not be found.", 42)));
 
     assertThat(doc.get("class").textValue()).isEqualTo("InstanceNotFound");
     assertThat(doc.get("module").textValue()).isEqualTo("nova.exception");
@@ -396,9 +411,9 @@ class WireFormatTest {
 
   @Test
   void encodeOfAReceivedRemoteExceptionPassesItsIdentityOn() {
-    RuntimeException received = Failures.decode(failureOf("step06-failure-specerror.json"), null, Map.of());
+    RuntimeException received = RemoteFailures.decode(failureOf("step06-failure-specerror.json"), null, Map.of());
 
-    ObjectNode doc = (ObjectNode) WireJson.read(Failures.encode(received));
+    ObjectNode doc = (ObjectNode) WireJson.read(RemoteFailures.encode(received));
 
     assertThat(doc.get("class").textValue()).isEqualTo("SpecError");
     assertThat(doc.get("module").textValue()).isEqualTo("spec_exc");
@@ -411,7 +426,7 @@ class WireFormatTest {
 
   @Test
   void decodeOfNoSuchMethodGivesNoSuchRpcMethodException() {
-    RuntimeException e = Failures.decode(failureOf("step08-failure-nosuchmethod.json"), null, Map.of());
+    RuntimeException e = RemoteFailures.decode(failureOf("step08-failure-nosuchmethod.json"), null, Map.of());
 
     assertThat(e).isExactlyInstanceOf(NoSuchRpcMethodException.class);
     NoSuchRpcMethodException n = (NoSuchRpcMethodException) e;
@@ -426,7 +441,7 @@ class WireFormatTest {
 
   @Test
   void decodeOfUnsupportedVersionGivesUnsupportedRpcVersionException() {
-    RuntimeException e = Failures.decode(failureOf("step10-failure-unsupportedversion.json"),
+    RuntimeException e = RemoteFailures.decode(failureOf("step10-failure-unsupportedversion.json"),
         "call 'echo' to Target{topic=spec_topic}", Map.of());
 
     assertThat(e).isExactlyInstanceOf(UnsupportedRpcVersionException.class);
@@ -439,7 +454,7 @@ class WireFormatTest {
 
   @Test
   void decodeOfBuiltinValueErrorGivesRemoteException() {
-    RuntimeException e = Failures.decode(failureOf("step05-failure-valueerror.json"), null, Map.of());
+    RuntimeException e = RemoteFailures.decode(failureOf("step05-failure-valueerror.json"), null, Map.of());
 
     assertThat(e).isExactlyInstanceOf(RemoteException.class);
     RemoteException r = (RemoteException) e;
@@ -456,7 +471,7 @@ class WireFormatTest {
 
   @Test
   void decodeKeepsKwargsOfACustomException() {
-    RemoteException r = (RemoteException) Failures.decode(failureOf("step06-failure-specerror.json"), null, Map.of());
+    RemoteException r = (RemoteException) RemoteFailures.decode(failureOf("step06-failure-specerror.json"), null, Map.of());
 
     assertThat(r.remoteModule()).isEqualTo("spec_exc");
     assertThat(r.remoteClass()).isEqualTo("SpecError");
@@ -465,7 +480,7 @@ class WireFormatTest {
 
   @Test
   void decodeKeepsPythonsStrOfAKeyError() {
-    RemoteException r = (RemoteException) Failures.decode(failureOf("step16-failure-keyerror.json"), null, Map.of());
+    RemoteException r = (RemoteException) RemoteFailures.decode(failureOf("step16-failure-keyerror.json"), null, Map.of());
 
     assertThat(r.remoteClass()).isEqualTo("KeyError");
     assertThat(r.remoteMessage()).isEqualTo("'missing-key'");
@@ -474,7 +489,7 @@ class WireFormatTest {
 
   @Test
   void decodeOfAnAllowedTypeGivesThatJavaTypeWithTheRemoteExceptionSuppressed() {
-    RuntimeException e = Failures.decode(failureOf("step05-failure-valueerror.json"), null,
+    RuntimeException e = RemoteFailures.decode(failureOf("step05-failure-valueerror.json"), null,
         Map.of("builtins.ValueError", IllegalArgumentException.class));
 
     assertThat(e).isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("bad value!");
@@ -485,7 +500,7 @@ class WireFormatTest {
 
   @Test
   void decodeOfAnAllowedTypeWithoutMessageConstructorUsesTheNoArgConstructor() {
-    RuntimeException e = Failures.decode(failureOf("step05-failure-valueerror.json"), null,
+    RuntimeException e = RemoteFailures.decode(failureOf("step05-failure-valueerror.json"), null,
         Map.of("builtins.ValueError", NoMessageError.class));
 
     assertThat(e).isExactlyInstanceOf(NoMessageError.class);
@@ -494,7 +509,7 @@ class WireFormatTest {
 
   @Test
   void decodeFallsBackToRemoteExceptionWhenTheAllowedTypeCannotBeBuilt() {
-    RuntimeException e = Failures.decode(failureOf("step05-failure-valueerror.json"), null,
+    RuntimeException e = RemoteFailures.decode(failureOf("step05-failure-valueerror.json"), null,
         Map.of("builtins.ValueError", UnbuildableError.class));
 
     assertThat(e).isExactlyInstanceOf(RemoteException.class);
@@ -505,7 +520,7 @@ class WireFormatTest {
     String failure = "{\"class\": \"IllegalStateException\", \"module\": \"java.lang\", \"message\": \"m\", "
         + "\"tb\": [], \"args\": [\"m\"], \"kwargs\": {}}";
 
-    RuntimeException e = Failures.decode(failure, null, Map.of("builtins.ValueError", IllegalArgumentException.class));
+    RuntimeException e = RemoteFailures.decode(failure, null, Map.of("builtins.ValueError", IllegalArgumentException.class));
 
     assertThat(e).isExactlyInstanceOf(RemoteException.class);
     assertThat(((RemoteException) e).remoteModule()).isEqualTo("java.lang");
@@ -514,7 +529,7 @@ class WireFormatTest {
 
   @Test
   void decodeOfAnUndecodableFailureGivesRemoteException() {
-    RuntimeException e = Failures.decode("not json", "call 'x' to Target{topic=t}", Map.of());
+    RuntimeException e = RemoteFailures.decode("not json", "call 'x' to Target{topic=t}", Map.of());
 
     assertThat(e).isExactlyInstanceOf(RemoteException.class);
     assertThat(((RemoteException) e).remoteClass()).isEqualTo("UnknownError");
@@ -523,7 +538,7 @@ class WireFormatTest {
 
   @Test
   void encodedJavaFailureDecodesToItsIdentity() {
-    RuntimeException e = Failures.decode(Failures.encode(new IllegalArgumentException("no such flavor")), null, Map.of());
+    RuntimeException e = RemoteFailures.decode(RemoteFailures.encode(new IllegalArgumentException("no such flavor")), null, Map.of());
 
     assertThat(e).isExactlyInstanceOf(RemoteException.class);
     RemoteException r = (RemoteException) e;
@@ -609,8 +624,8 @@ class WireFormatTest {
   }
 
   static byte[] capture(String name) {
-    try (InputStream in = WireFormatTest.class.getResourceAsStream("wire/" + name)) {
-      assertThat(in).as("test resource wire/%s", name).isNotNull();
+    try (InputStream in = WireFormatTest.class.getResourceAsStream("captures/" + name)) {
+      assertThat(in).as("test resource captures/%s", name).isNotNull();
       return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

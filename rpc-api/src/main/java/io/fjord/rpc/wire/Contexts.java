@@ -1,4 +1,4 @@
-package io.fjord.rpc.internal;
+package io.fjord.rpc.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,15 +7,15 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Flattens a {@link RequestContext} into {@code _context_<key>} fields and back (WIRE.md 2.3). */
-public final class Contexts {
+/** Flattens a {@link RequestContext} into {@code _context_<key>} fields and back (docs/wire-format.md §3). */
+final class Contexts {
   private Contexts() {
   }
 
-  public static final String PREFIX = "_context_";
+  static final String PREFIX = "_context_";
 
   /** Adds one {@code _context_<key>} field per context entry, in the context's order. */
-  public static void flatten(RequestContext context, ObjectNode message) {
+  static void flatten(RequestContext context, ObjectNode message) {
     if (context == null) {
       return;
     }
@@ -25,7 +25,7 @@ public final class Contexts {
   }
 
   /** Removes every {@code _context_*} field from {@code message} and returns them as a context. */
-  public static RequestContext extract(ObjectNode message) {
+  static RequestContext extract(ObjectNode message) {
     Map<String, Object> values = new LinkedHashMap<>();
     Iterator<Map.Entry<String, JsonNode>> it = message.fields();
     while (it.hasNext()) {

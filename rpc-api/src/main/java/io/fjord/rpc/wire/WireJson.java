@@ -1,4 +1,4 @@
-package io.fjord.rpc.internal;
+package io.fjord.rpc.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,10 +1,10 @@
-package io.fjord.rpc.internal;
+package io.fjord.rpc.wire;
 
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Random identifiers in oslo's formats. Thread-safe. */
-public final class Ids {
-  private Ids() {
+public final class WireIds {
+  private WireIds() {
   }
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();

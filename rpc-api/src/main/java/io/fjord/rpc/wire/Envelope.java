@@ -1,23 +1,23 @@
-package io.fjord.rpc.internal;
+package io.fjord.rpc.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fjord.rpc.Version;
 
 /**
- * oslo's message envelope 2.0 (WIRE.md 2.2): {@code {"oslo.version": "2.0", "oslo.message": "<JSON as a string>"}}.
+ * oslo's message envelope 2.0 (docs/wire-format.md §2): {@code {"oslo.version": "2.0", "oslo.message": "<JSON as a string>"}}.
  * Receiving also accepts the un-enveloped "1.0" form (the body is the message itself).
  */
-public final class Envelope {
+final class Envelope {
   private Envelope() {
   }
 
-  public static final String VERSION_KEY = "oslo.version";
-  public static final String MESSAGE_KEY = "oslo.message";
-  public static final String VERSION = "2.0";
+  static final String VERSION_KEY = "oslo.version";
+  static final String MESSAGE_KEY = "oslo.message";
+  static final String VERSION = "2.0";
 
   /** Wraps {@code message} in the 2.0 envelope, byte-compatible with oslo. */
-  public static byte[] wrap(ObjectNode message) {
+  static byte[] wrap(ObjectNode message) {
     // the inner JSON is pure printable ASCII (ensure_ascii escaped the rest), so quoting it as a JSON
     // string only escapes '"' and '\\': done byte by byte from the serializer's buffer instead of a
     // second serialization
@@ -29,7 +29,7 @@ public final class Envelope {
   private static final byte[] SUFFIX = "\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /** The raw (un-enveloped) form, as oslo's legacy {@code messaging} notification driver sends. */
-  public static byte[] raw(ObjectNode message) {
+  static byte[] raw(ObjectNode message) {
     return WireJson.writeBytes(message);
   }
 
@@ -39,7 +39,7 @@ public final class Envelope {
    * @throws IllegalArgumentException naming the reason: not JSON, not an object, an envelope
    *     version other than 2.0, or an {@code oslo.message} that is not a JSON string holding an object
    */
-  public static ObjectNode unwrap(byte[] body) {
+  static ObjectNode unwrap(byte[] body) {
     ObjectNode fast = unwrapExact(body);
     if (fast != null) {
       return fast;
@@ -104,7 +104,7 @@ public final class Envelope {
   }
 
   /** The addressing fields of a request, read without building its arguments. */
-  public record Peek(String method, JsonNode msgId, String replyQueue) {
+  record Peek(String method, JsonNode msgId, String replyQueue) {
   }
 
   /**
@@ -113,7 +113,7 @@ public final class Envelope {
    *
    * @throws IllegalArgumentException when the body is not a readable request
    */
-  public static Peek peek(byte[] body) {
+  static Peek peek(byte[] body) {
     try (com.fasterxml.jackson.core.JsonParser p = WireJson.MAPPER.getFactory().createParser(body)) {
       String inner = null;
       if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {

@@ -1,4 +1,4 @@
-package io.fjord.rpc.internal.client;
+package io.fjord.rpc.client;
 
 import com.fasterxml.jackson.databind.JavaType;
 import io.fjord.rpc.RequestContext;
@@ -8,8 +8,6 @@ import io.fjord.rpc.annotation.Param;
 import io.fjord.rpc.annotation.RpcMethod;
 import io.fjord.rpc.annotation.Server;
 import io.fjord.rpc.annotation.Since;
-import io.fjord.rpc.client.CallOptions;
-import io.fjord.rpc.client.RpcClient;
 import io.fjord.rpc.serializer.PayloadSerializer;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
@@ -32,14 +30,14 @@ final class ApiMethod {
 
   private final Kind kind;
   private final String wireName;
-  private final RpcClient client;
+  private final Invoker client;
   private final JavaType resultType;
   private final int contextIndex;
   private final int serverIndex;
   private final String[] names;
   private final int firstArg;
 
-  private ApiMethod(Kind kind, String wireName, RpcClient client, JavaType resultType, int contextIndex,
+  private ApiMethod(Kind kind, String wireName, Invoker client, JavaType resultType, int contextIndex,
                     int serverIndex, String[] names, int firstArg) {
     this.kind = kind;
     this.wireName = wireName;
@@ -51,7 +49,7 @@ final class ApiMethod {
     this.firstArg = firstArg;
   }
 
-  static ApiMethod of(Class<?> api, Method m, RpcClient base, String apiVersion, PayloadSerializer serializer) {
+  static ApiMethod of(Class<?> api, Method m, Invoker base, String apiVersion, PayloadSerializer serializer) {
     String where = api.getSimpleName() + "." + m.getName() + "()";
     if (m.getTypeParameters().length > 0) {
       throw error(where, "has type variables; RPC arguments and results need concrete types");
@@ -69,7 +67,7 @@ final class ApiMethod {
       }
       version = since.value();
     }
-    RpcClient client = version == null ? base : base.prepare(CallOptions.builder().version(version).build());
+    Invoker client = version == null ? base : base.prepare(CallOptions.builder().version(version).build());
 
     Class<?> raw = m.getReturnType();
     Type generic = m.getGenericReturnType();
@@ -150,7 +148,7 @@ final class ApiMethod {
     if (context == null) {
       context = RequestContext.empty();
     }
-    RpcClient c = client;
+    Invoker c = client;
     if (serverIndex >= 0 && args[serverIndex] != null) {
       c = c.prepare((String) args[serverIndex], false);
     }

@@ -1,4 +1,4 @@
-package io.fjord.rpc.internal;
+package io.fjord.rpc.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,8 +17,8 @@ import java.util.Map;
  * oslo's remote-exception document (WIRE.md 2.5): {@code {"class", "module", "message", "tb",
  * "args", "kwargs"}}, carried as a JSON string in a reply's {@code failure}.
  */
-public final class Failures {
-  private Failures() {
+public final class RemoteFailures {
+  private RemoteFailures() {
   }
 
   private static final int MAX_FRAMES = 64;
