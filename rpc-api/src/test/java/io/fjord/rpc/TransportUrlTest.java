@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The transport URL grammar of WIRE.md 6.2, example by example. */
+/** The transport URL grammar of docs/wire-format.md §6.7, example by example. */
 class TransportUrlTest {
 
   @Test

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** oslo's version_is_compatible, WIRE.md 5.2. */
+/** oslo's version_is_compatible, docs/wire-format.md §3.6. */
 class VersionTest {
 
   @ParameterizedTest(name = "{1} against {0}: {2}")

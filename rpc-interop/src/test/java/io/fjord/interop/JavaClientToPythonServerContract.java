@@ -252,7 +252,7 @@ abstract class JavaClientToPythonServerContract {
     // (every int(4)/2 = 2 s; 2 s of slack on a busy machine) keep this 6 s call alive
     RpcClient monitored = prepare(CallOptions.builder().timeout(Duration.ofSeconds(30))
         .callMonitorTimeout(Duration.ofSeconds(4)));
-    // oslo's watchdog leak (WIRE.md 3.6): after NoSuchMethod the oslo server keeps sending heartbeats
+    // oslo's watchdog leak (docs/wire-format.md §4.3): after NoSuchMethod the oslo server keeps sending heartbeats
     // for this msg_id; they land on the same reply queue during the next call and must be dropped
     assertThatThrownBy(() -> call(monitored, "no_such_method", Map.of())).isInstanceOf(NoSuchRpcMethodException.class);
     assertThat(monitored.call(RequestContext.empty(), "slow", Map.of("seconds", 6), String.class)).isEqualTo("slept 6");

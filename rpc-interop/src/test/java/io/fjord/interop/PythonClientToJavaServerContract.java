@@ -191,7 +191,7 @@ abstract class PythonClientToJavaServerContract {
     assertRemoteError(call("_private"), "NoSuchMethod", "Endpoint does not support RPC method _private");
   }
 
-  /** oslo raises RemoteError(exc_type, value) for these, exactly as from an oslo server (WIRE.md 3.7). */
+  /** oslo raises RemoteError(exc_type, value) for these, exactly as from an oslo server (docs/wire-format.md §4.5). */
   private void assertRemoteError(OsloCommand command, String excType, String value) {
     JsonNode e = failure(command);
     assertThat(e.path("exc_module").asText() + "." + e.path("exc_class").asText())

@@ -83,7 +83,7 @@ final class AmqpDriver implements Driver {
   private final ConcurrentLinkedDeque<Publisher> idleConfirming = new ConcurrentLinkedDeque<>();
   /**
    * Channels without confirms: call requests (the reply is the confirmation) and replies and
-   * heartbeats (a missing reply queue shows as a basic.return, retried; WIRE.md 3.2).
+   * heartbeats (a missing reply queue shows as a basic.return, retried; docs/wire-format.md §3.4).
    */
   private final ConcurrentLinkedDeque<Publisher> idlePlain = new ConcurrentLinkedDeque<>();
   /** Reply queue -> when a reply to it first came back unroutable. */
@@ -524,7 +524,7 @@ final class AmqpDriver implements Driver {
   /**
    * Publishes without confirm (a reply's delivery shows in the caller, not here); when the reply queue
    * is missing the broker returns it and {@link #returnedWithoutConfirm} retries it, as oslo retries
-   * every 0.25 s (WIRE.md 3.2) in case the caller is reconnecting.
+   * every 0.25 s (docs/wire-format.md §3.4) in case the caller is reconnecting.
    */
   @Override
   public CompletableFuture<Void> sendReply(String queue, byte[] body) {

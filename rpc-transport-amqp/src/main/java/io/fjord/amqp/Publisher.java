@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * {@link AmqpDriver}'s pool); its listeners run on the connection's I/O thread.
  *
  * <p>Every publish is tracked by confirm sequence number and completed exactly once: acked (or
- * failed when a {@code basic.return} for it came first, WIRE.md pitfall 24), nacked, or failed when
+ * failed when a {@code basic.return} for it came first, docs/wire-format.md §2.2), nacked, or failed when
  * the channel shuts down before the confirm. Sequence numbers restart after connection recovery, so
  * nothing outstanding survives a shutdown.
  */

@@ -316,7 +316,7 @@ final class Subscription implements DriverListener {
           env.isRedeliver(), spec.name(), deliveryCount(headers));
       String type = props.getContentType();
       if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith(JSON)) {
-        // oslo rejects these too (WIRE.md 2.1): without a JSON content type the body is not ours to decode
+        // oslo rejects these too (docs/wire-format.md §2.1): without a JSON content type the body is not ours to decode
         log.warn("Rejecting a message without content_type {} on queue '{}' (got {})", JSON, spec.name(), type);
         d.reject(false);
         return;

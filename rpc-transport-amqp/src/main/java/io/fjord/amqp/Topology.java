@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * What Fjord declares on the broker, decided once per transport from its options and the broker's
  * rules: oslo's objects, names and flags wherever an oslo peer shares them (docs/brokers in the
- * README, WIRE.md section 1), and, where oslo's choice is refused by RabbitMQ 4.3, a choice that is
+ * README, docs/wire-format.md §6), and, where oslo's choice is refused by RabbitMQ 4.3, a choice that is
  * valid on every broker from 3.10 on:
  *
  * <ul>

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * The objects an RPC server and client declare, checked on the broker (RabbitMQ 3.10, which accepts
  * oslo's transient defaults): RabbitMQ accepts a re-declaration only with equivalent flags and
  * arguments, so a declare with oslo's flags must pass and one with other flags must fail with 406
- * PRECONDITION_FAILED (WIRE.md 1.1, pitfall 11); and what Fjord does when an object exists with
+ * PRECONDITION_FAILED (docs/wire-format.md §6.2, §6.5); and what Fjord does when an object exists with
  * other flags.
  */
 class AmqpTopologyIT extends OwnTopic {

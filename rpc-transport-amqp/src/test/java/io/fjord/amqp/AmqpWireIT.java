@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What Fjord puts on a real broker, compared byte for byte with oslo.messaging's captures
- * (WIRE.md 2.7): a spy queue catches Fjord's requests; a raw amqp-client peer plays the oslo client
+ * (docs/wire-format.md §8): a spy queue catches Fjord's requests; a raw amqp-client peer plays the oslo client
  * or server on the other side.
  */
 class AmqpWireIT {

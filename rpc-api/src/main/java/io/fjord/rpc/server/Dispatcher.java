@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * oslo's dispatch rule (WIRE.md 5.1): in registration order, the first endpoint whose namespace
+ * oslo's dispatch rule (docs/wire-format.md §3.5): in registration order, the first endpoint whose namespace
  * equals the request's and whose version can serve the requested one, and which has the method.
  * No such method on a matching endpoint: {@link NoSuchRpcMethodException}; no matching endpoint at
  * all (including a namespace mismatch): {@link UnsupportedRpcVersionException}. Immutable.

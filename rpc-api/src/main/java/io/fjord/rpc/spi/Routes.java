@@ -3,7 +3,7 @@ package io.fjord.rpc.spi;
 import io.fjord.rpc.Target;
 
 /**
- * oslo's naming rules for exchanges, routing keys and queues (WIRE.md sections 0 and 3.1), shared
+ * oslo's naming rules for exchanges, routing keys and queues (docs/wire-format.md §6.1, §3.2), shared
  * by every driver so they route identically.
  */
 public final class Routes {

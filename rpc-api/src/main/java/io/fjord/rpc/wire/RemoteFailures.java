@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * oslo's remote-exception document (WIRE.md 2.5): {@code {"class", "module", "message", "tb",
+ * oslo's remote-exception document (docs/wire-format.md §4.4): {@code {"class", "module", "message", "tb",
  * "args", "kwargs"}}, carried as a JSON string in a reply's {@code failure}.
  */
 public final class RemoteFailures {

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The client's reply matching and wait rules (WIRE.md 3.3), driven with hand-made reply messages. */
+/** The client's reply matching and wait rules (docs/wire-format.md §4.6), driven with hand-made reply messages. */
 class ReplyWaiterTest {
   private static final Target TARGET = Target.topic("t");
   private static final Duration LONG = Duration.ofSeconds(60);

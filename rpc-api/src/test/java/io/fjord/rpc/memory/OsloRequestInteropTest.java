@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A Fjord server fed the exact bytes an oslo client published (WIRE.md 2.7) answers with the
+ * A Fjord server fed the exact bytes an oslo client published (docs/wire-format.md §8) answers with the
  * bytes an oslo server sent, except for the random {@code _unique_id}.
  */
 class OsloRequestInteropTest {

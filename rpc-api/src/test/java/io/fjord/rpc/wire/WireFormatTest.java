@@ -24,10 +24,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Fjord's bytes against the captures of WIRE.md 2.7 (copied verbatim into {@code wire/*.json}):
+ * Fjord's bytes against the captures of docs/wire-format.md §8 (copied verbatim into {@code captures/*.json}):
  * requests and replies built with the same ids and context must equal oslo's bodies byte for byte.
  *
- * <p>The failure-reply captures in WIRE.md had their install paths replaced by
+ * <p>The failure-reply captures had their install paths replaced by
  * {@code <site-packages>} (their stated body_size is larger than the text shown), so they serve the
  * decoding tests and the JSON round trip, not a byte-exact rebuild from a Java exception.
  */
