@@ -16,7 +16,8 @@ import java.util.Objects;
  * ({@code user}, {@code tenant}); any other key is kept as-is and round-trips unchanged.
  * A server-side context also holds {@code client_timeout}, which oslo servers add.
  *
- * <p>Immutable and thread-safe; {@code withX} returns a copy. {@link #toString()} hides
+ * <p>One way to set each key: the {@link Builder}'s typed setters (or {@link Builder#put}) when building,
+ * {@link #with} and {@link #without} for a changed copy. Immutable and thread-safe. {@link #toString()} hides
  * {@code auth_token}.
  */
 public final class RequestContext {
@@ -171,51 +172,6 @@ public final class RequestContext {
 
   public String authToken() {
     return string(AUTH_TOKEN);
-  }
-
-  public RequestContext withRequestId(String requestId) {
-    return with(REQUEST_ID, requestId);
-  }
-
-  public RequestContext withGlobalRequestId(String id) {
-    return with(GLOBAL_REQUEST_ID, id);
-  }
-
-  public RequestContext withUserId(String userId) {
-    return with(USER_ID, userId);
-  }
-
-  /** Sets oslo.context's {@code user} key, the one its {@code from_dict()} reads. */
-  public RequestContext withUser(String user) {
-    return with(USER, user);
-  }
-
-  public RequestContext withProjectId(String projectId) {
-    return with(PROJECT_ID, projectId);
-  }
-
-  public RequestContext withProjectName(String projectName) {
-    return with(PROJECT_NAME, projectName);
-  }
-
-  public RequestContext withRoles(List<String> roles) {
-    return with(ROLES, roles);
-  }
-
-  public RequestContext withAdmin(boolean isAdmin) {
-    return with(IS_ADMIN, isAdmin);
-  }
-
-  public RequestContext withReadOnly(boolean readOnly) {
-    return with(READ_ONLY, readOnly);
-  }
-
-  public RequestContext withShowDeleted(boolean showDeleted) {
-    return with(SHOW_DELETED, showDeleted);
-  }
-
-  public RequestContext withAuthToken(String token) {
-    return with(AUTH_TOKEN, token);
   }
 
   private String string(String key) {

@@ -78,12 +78,12 @@ class RequestContextTest {
   }
 
   @Test
-  void withMethodsReturnCopies() {
+  void typedSettersAndWithReturnCopies() {
     RequestContext base = RequestContext.builder().requestId("req-1").build();
 
-    RequestContext changed = base.withUserId("u").withProjectId("p").withRoles(List.of("r")).withAdmin(true)
-        .withRequestId("req-2").withGlobalRequestId("g").withProjectName("n").withReadOnly(true)
-        .withShowDeleted(true).withAuthToken("t").with("custom", Map.of("a", 1));
+    RequestContext changed = base.toBuilder().userId("u").projectId("p").roles(List.of("r")).admin(true)
+        .requestId("req-2").globalRequestId("g").projectName("n").readOnly(true)
+        .showDeleted(true).authToken("t").build().with("custom", Map.of("a", 1));
 
     assertThat(base.asMap()).containsExactly(Map.entry("request_id", "req-1"));
     assertThat(changed.requestId()).isEqualTo("req-2");

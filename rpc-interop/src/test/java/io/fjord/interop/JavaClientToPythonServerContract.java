@@ -105,7 +105,7 @@ abstract class JavaClientToPythonServerContract {
   @Test
   void castReachesOneServer() {
     String tag = fixture.name("cast");
-    client.cast(RequestContext.empty().withRequestId("req-cast"), "record", Map.of("tag", tag));
+    client.cast(RequestContext.builder().requestId("req-cast").build(), "record", Map.of("tag", tag));
     JsonNode invoked = awaitInvoked(tag, 1);
     assertThat(invoked.path("server").asText()).isIn("py-1", "py-2");
     assertThat(invoked.path("ctxt").path("request_id").asText()).isEqualTo("req-cast");

@@ -85,7 +85,7 @@ final class AmqpErrors {
 
   static TransportException translate(String what, Throwable t) {
     if (isAccessDenied(t)) {
-      return new io.fjord.rpc.AccessDeniedException(what + ": access denied (check the user, password and the "
+      return new io.fjord.rpc.BrokerAccessDeniedException(what + ": access denied (check the user, password and the "
           + "user's permissions on the virtual host): " + describe(t), t);
     }
     return new TransportException(what + ": " + describe(t), t);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.Connection;
-import io.fjord.rpc.AccessDeniedException;
+import io.fjord.rpc.BrokerAccessDeniedException;
 import io.fjord.rpc.RequestContext;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
@@ -121,7 +121,7 @@ class AmqpMutualTlsIT {
     assertThat(seen).hasSize(2).allSatisfy(c -> assertThat(c).startsWith("guest\tAMQPLAIN\t"));
     // the password is what AMQPLAIN sent: a wrong one is refused
     assertThatThrownBy(() -> Transport.open(url("localhost", query).replace("guest:guest@", "guest:wrong@")))
-        .isInstanceOf(AccessDeniedException.class)
+        .isInstanceOf(BrokerAccessDeniedException.class)
         .hasMessageContaining("Cannot connect to amqps://guest:****@localhost:" + node.tlsPort())
         .hasMessageNotContaining("wrong");
   }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
-import io.fjord.rpc.AccessDeniedException;
+import io.fjord.rpc.BrokerAccessDeniedException;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
 import io.fjord.rpc.TransportUrl;
@@ -54,7 +54,7 @@ class AmqpOptionsIT extends OwnTopic {
     TransportUrl.Host h = TransportUrl.parse(TestBroker.url()).hosts().get(0);
     String wrong = "rabbit://" + (h.username() == null ? "guest" : h.username()) + ":wr0ng@" + h.hostname() + ":"
         + h.portOr(5672) + "/?rabbit_login_method=AMQPLAIN";
-    assertThatThrownBy(() -> Transport.open(wrong)).isInstanceOf(AccessDeniedException.class)
+    assertThatThrownBy(() -> Transport.open(wrong)).isInstanceOf(BrokerAccessDeniedException.class)
         .hasMessageNotContaining("wr0ng");
   }
 

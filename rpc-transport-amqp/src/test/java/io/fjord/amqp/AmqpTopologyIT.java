@@ -222,7 +222,7 @@ class AmqpTopologyIT extends OwnTopic {
         h.password() == null ? "guest" : h.password(), "fjord_no_such_vhost")}) {
       long start = System.nanoTime();
       assertThatThrownBy(() -> Transport.open(url))
-          .isInstanceOf(io.fjord.rpc.AccessDeniedException.class)
+          .isInstanceOf(io.fjord.rpc.BrokerAccessDeniedException.class)
           .hasMessageContaining("access denied")
           .hasMessageNotContaining("wrong-s3cret");
       assertThat((System.nanoTime() - start) / 1_000_000).as("ms to fail").isLessThan(2000);

@@ -249,20 +249,6 @@ final class MemoryBroker {
     }
   }
 
-  boolean queueExists(String name) {
-    synchronized (lock) {
-      return queues.containsKey(name);
-    }
-  }
-
-  /** Messages ready in a queue (for tests). */
-  int messageCount(String name) {
-    synchronized (lock) {
-      Queue q = queues.get(name);
-      return q == null ? 0 : q.messages.size();
-    }
-  }
-
   Consumer consume(String queue, MessageHandler handler) {
     synchronized (lock) {
       Queue q = queues.get(queue);

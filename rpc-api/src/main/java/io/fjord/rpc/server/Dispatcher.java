@@ -57,8 +57,4 @@ final class Dispatcher {
     }
     throw new UnsupportedRpcVersionException(requested, method);
   }
-
-  List<Endpoint> endpoints() {
-    return endpoints;
-  }
 }
