@@ -3,8 +3,12 @@ package io.fjord.rpc;
 import io.fjord.rpc.internal.TransportCore;
 import io.fjord.rpc.spi.Driver;
 import io.fjord.rpc.spi.DriverProvider;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 
@@ -27,6 +31,7 @@ import java.util.TreeSet;
  * started on it, fails calls still waiting for a reply, and closes the connections, in bounded time.
  */
 public final class Transport implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Transport.class);
   private static final Map<String, String> KNOWN_ARTIFACTS = Map.of(
       "rabbit", "io.fjord:rpc-transport-amqp",
       "amqp", "io.fjord:rpc-transport-amqp",
@@ -64,13 +69,30 @@ public final class Transport implements AutoCloseable {
 
   private static DriverProvider findDriver(TransportUrl url) {
     Map<String, DriverProvider> drivers = new LinkedHashMap<>();
-    for (ClassLoader cl : new ClassLoader[] {Thread.currentThread().getContextClassLoader(), Transport.class.getClassLoader()}) {
-      if (cl == null) {
-        continue;
-      }
-      for (DriverProvider d : ServiceLoader.load(DriverProvider.class, cl)) {
-        for (String s : d.schemes()) {
-          drivers.putIfAbsent(s, d);
+    List<ServiceLoader<DriverProvider>> loaders = new ArrayList<>();
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    if (context != null) {
+      loaders.add(ServiceLoader.load(DriverProvider.class, context));
+    }
+    ModuleLayer layer = Transport.class.getModule().getLayer();
+    if (layer != null) {
+      loaders.add(ServiceLoader.load(layer, DriverProvider.class)); // on a module path: the providers of our layer
+    }
+    loaders.add(ServiceLoader.load(DriverProvider.class, Transport.class.getClassLoader()));
+    for (ServiceLoader<DriverProvider> loader : loaders) {
+      Iterator<DriverProvider> it = loader.iterator();
+      while (true) {
+        try {
+          if (!it.hasNext()) {
+            break;
+          }
+          DriverProvider d = it.next();
+          for (String s : d.schemes()) {
+            drivers.putIfAbsent(s, d);
+          }
+        } catch (ServiceConfigurationError e) {
+          // another copy of Fjord seen through a different class loader (a module layer, a plugin): not ours
+          log.debug("Skipping a driver provider that cannot be used here: {}", e.getMessage());
         }
       }
     }

@@ -1,6 +1,7 @@
 package io.fjord.amqp;
 
-import io.fjord.rpc.AbstractTransportContractTest;
+import io.fjord.rpc.testing.AbstractTransportContractTest;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;

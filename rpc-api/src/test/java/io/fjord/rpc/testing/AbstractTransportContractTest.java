@@ -1,4 +1,4 @@
-package io.fjord.rpc;
+package io.fjord.rpc.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,19 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.fjord.rpc.Capability;
+import io.fjord.rpc.InvalidTargetException;
+import io.fjord.rpc.MessagingTimeoutException;
+import io.fjord.rpc.NoSuchRpcMethodException;
+import io.fjord.rpc.RemoteException;
+import io.fjord.rpc.RequestContext;
+import io.fjord.rpc.RpcVersionCapException;
+import io.fjord.rpc.Target;
+import io.fjord.rpc.Transport;
+import io.fjord.rpc.TransportException;
+import io.fjord.rpc.TransportOptions;
+import io.fjord.rpc.TransportUrl;
+import io.fjord.rpc.UnsupportedRpcVersionException;
 import io.fjord.rpc.annotation.RpcEndpoint;
 import io.fjord.rpc.annotation.RpcMethod;
 import io.fjord.rpc.client.CallOptions;
@@ -84,14 +97,14 @@ public abstract class AbstractTransportContractTest {
   }
 
   @BeforeEach
-  void chooseNames() {
+  public void chooseNames() {
     String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     topic = "ct_" + id;
     exchange = "ct_x_" + id;
   }
 
   @AfterEach
-  void closeEverythingOpened() {
+  public void closeEverythingOpened() {
     while (!opened.isEmpty()) {
       AutoCloseable c = opened.pop();
       try {
