@@ -109,6 +109,110 @@ public final class WireJson {
 
   private static final PythonEscapes ESCAPES = new PythonEscapes();
 
+  /** {@code g}, writing finite floats as Python's {@code repr} does ({@link #pythonRepr}). */
+  private static JsonGenerator python(JsonGenerator g) {
+    return new com.fasterxml.jackson.core.util.JsonGeneratorDelegate(g, false) {
+      @Override
+      public void writeNumber(double v) throws IOException {
+        if (Double.isFinite(v)) {
+          writeRawValue(pythonRepr(v));
+        } else {
+          super.writeNumber(v);
+        }
+      }
+
+      @Override
+      public void writeNumber(float v) throws IOException {
+        writeNumber((double) v);
+      }
+    };
+  }
+
+  /**
+   * A finite double as Python's {@code repr} (and so {@code json.dumps}) writes it: the shortest digits that
+   * read back as the same double, positional from 1e-4 up to 1e16 ({@code 0.0001}, {@code 10000000.0},
+   * {@code 1000000000000000.0}), else scientific with a signed two-digit exponent ({@code 1e-05},
+   * {@code 1.5e+16}). Java's {@code Double.toString} writes {@code 1.0E-5} and {@code 1.0E7} instead, and on
+   * Java 17 not always the shortest digits.
+   */
+  static String pythonRepr(double v) {
+    if (v == 0) {
+      return 1 / v < 0 ? "-0.0" : "0.0";
+    }
+    // shortest digits (Schubfach), in Java's layout: "d.dddE-n" or "ddd.ddd"
+    String s = com.fasterxml.jackson.core.io.NumberOutput.toString(Math.abs(v), true);
+    int e = s.indexOf('E');
+    int exp10 = e < 0 ? 0 : Integer.parseInt(s.substring(e + 1));
+    String mantissa = e < 0 ? s : s.substring(0, e);
+    int dot = mantissa.indexOf('.');
+    String digits = mantissa.substring(0, dot) + mantissa.substring(dot + 1);
+    int decpt = dot + exp10; // v = 0.<digits> x 10^decpt
+    int lead = 0;
+    while (lead < digits.length() - 1 && digits.charAt(lead) == '0') {
+      lead++;
+      decpt--;
+    }
+    int end = digits.length();
+    while (end > lead + 1 && digits.charAt(end - 1) == '0') {
+      end--;
+    }
+    digits = digits.substring(lead, end);
+    if (digits.length() == 2) {
+      // Java's layout keeps a digit after the point ("4.9E-324"); Python's shortest may have one ("5e-324")
+      String one = oneDigit(Math.abs(v), digits, decpt);
+      if (one != null) {
+        decpt += one.length() - 1; // "10" when rounding 9x up
+        digits = one.substring(0, 1);
+      }
+    }
+    StringBuilder out = new StringBuilder(24);
+    if (v < 0) {
+      out.append('-');
+    }
+    int n = digits.length();
+    if (decpt <= -4 || decpt > 16) {
+      out.append(digits.charAt(0));
+      if (n > 1) {
+        out.append('.').append(digits, 1, n);
+      }
+      int exp = decpt - 1;
+      out.append(exp < 0 ? "e-" : "e+");
+      int a = Math.abs(exp);
+      if (a < 10) {
+        out.append('0');
+      }
+      out.append(a);
+    } else if (decpt <= 0) {
+      out.append("0.");
+      for (int i = decpt; i < 0; i++) {
+        out.append('0');
+      }
+      out.append(digits);
+    } else if (decpt >= n) {
+      out.append(digits);
+      for (int i = n; i < decpt; i++) {
+        out.append('0');
+      }
+      out.append(".0");
+    } else {
+      out.append(digits, 0, decpt).append('.').append(digits, decpt, n);
+    }
+    return out.toString();
+  }
+
+  /** A one-digit form of {@code 0.<digits> x 10^decpt} that reads back as {@code v} (nearest first), else null. */
+  private static String oneDigit(double v, String digits, int decpt) {
+    int d = digits.charAt(0) - '0';
+    int[] tries = digits.charAt(1) >= '5' ? new int[] {d + 1, d} : new int[] {d, d + 1};
+    for (int c : tries) {
+      String text = c == 10 ? "0.1E" + (decpt + 1) : "0." + c + "E" + decpt;
+      if (c > 0 && Double.parseDouble(text) == v) {
+        return Integer.toString(c);
+      }
+    }
+    return null;
+  }
+
   private static final PythonPrinter PRINTER = new PythonPrinter();
 
   /**
@@ -130,7 +234,7 @@ public final class WireJson {
 
   private static String write(JsonNode node, JsonFactory factory, CharacterEscapes escapes) {
     StringWriter out = new StringWriter(256);
-    try (JsonGenerator g = factory.createGenerator(out)) {
+    try (JsonGenerator g = python(factory.createGenerator(out))) {
       g.setPrettyPrinter(PRINTER);
       if (escapes != null) {
         g.setCharacterEscapes(escapes);
@@ -193,7 +297,7 @@ public final class WireJson {
   /** Serializes {@code node} with the fast factory into this thread's buffer; false when a DEL char went out raw. */
   private static boolean serialize(JsonNode node, Buffer buffer) {
     buffer.count = 0;
-    try (JsonGenerator g = FAST.createGenerator(buffer)) {
+    try (JsonGenerator g = python(FAST.createGenerator(buffer))) {
       g.setPrettyPrinter(PRINTER);
       MAPPER.writeTree(g, node);
     } catch (IOException e) {

@@ -104,6 +104,32 @@ class WireFormatTest {
     assertThat(OsloWire.decodeRequest(capture("step18-call-monitor.json")).timeoutSeconds()).isEqualTo(4L);
   }
 
+  // ---- floats
+
+  @Test
+  void floatsAreWrittenAsPythonsReprWritesThem() throws IOException {
+    // python-float-repr.txt: 6,211 doubles (edge cases, random bit patterns, everyday values) as Python 3's
+    // float.hex() and json.dumps() wrote them; python-float-repr.py beside it made the file
+    List<String> lines;
+    try (InputStream in = WireFormatTest.class.getResourceAsStream("python-float-repr.txt")) {
+      assertThat(in).as("test resource python-float-repr.txt").isNotNull();
+      lines = new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines().toList();
+    }
+    assertThat(lines).hasSizeGreaterThan(6000);
+    java.util.List<String> wrong = new java.util.ArrayList<>();
+    for (String line : lines) {
+      String[] f = line.split(" ");
+      double v = Double.parseDouble(f[0]);
+      String written = WireJson.write(WireJson.MAPPER.getNodeFactory().numberNode(v));
+      if (!written.equals(f[1])) {
+        wrong.add(f[0] + ": Python " + f[1] + ", Fjord " + written);
+      }
+    }
+    assertThat(wrong).as("doubles written unlike Python").isEmpty();
+    assertThat(new String(WireJson.writeBytes(WireJson.MAPPER.valueToTree(List.of(1e-5, 1e7, 0.5))),
+        StandardCharsets.US_ASCII)).isEqualTo("[1e-05, 10000000.0, 0.5]");
+  }
+
   // ---- replies
 
   @Test
