@@ -290,14 +290,6 @@ final class AmqpDriver implements Driver {
     };
   }
 
-  AmqpSettings settings() {
-    return settings;
-  }
-
-  Topology topology() {
-    return topology;
-  }
-
   @Override
   public Set<Capability> capabilities() {
     var c = java.util.EnumSet.of(Capability.RPC, Capability.NOTIFICATIONS,

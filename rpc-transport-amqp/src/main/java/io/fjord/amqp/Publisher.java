@@ -83,10 +83,6 @@ final class Publisher implements ConfirmListener, ReturnListener, ShutdownListen
     return refused;
   }
 
-  Channel channel() {
-    return channel;
-  }
-
   /** Publishes; {@code future} completes on the confirm (at once when confirms are off). */
   void publish(String exchange, String routingKey, boolean mandatory, AMQP.BasicProperties props, byte[] body,
                CompletableFuture<Void> future) throws IOException {
