@@ -1,21 +1,15 @@
 package io.fjord.amqp;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Address;
-import com.rabbitmq.client.AddressResolver;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.Recoverable;
-import com.rabbitmq.client.RecoveryListener;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.fjord.rpc.BrokerInfo;
 import io.fjord.rpc.Capability;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.TransportException;
 import io.fjord.rpc.TransportOptions;
 import io.fjord.rpc.TransportUrl;
-import io.fjord.rpc.spi.DriverListener;
 import io.fjord.rpc.spi.Driver;
+import io.fjord.rpc.spi.DriverListener;
 import io.fjord.rpc.spi.MessageHandler;
 import io.fjord.rpc.spi.ReplyHandler;
 import io.fjord.rpc.spi.Routes;
@@ -23,6 +17,8 @@ import io.fjord.rpc.spi.SendOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,23 +28,16 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.Deflater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RabbitMQ driver transport: two connections, as oslo keeps sending apart from listening
- * (publishes on one, so broker flow control on publishers never stalls consumers; every consumer
- * on the other), a pool of confirm-mode publishing channels borrowed one thread at a time, and the
- * {@link Topology} decided at connect from the URL's options and the broker's rules (RabbitMQ 4.3
- * refuses transient non-exclusive queues: probed once at connect on RabbitMQ 3.13 and later).
+ * The RabbitMQ driver transport: two {@link Connections}, as oslo keeps sending apart from listening,
+ * a pool of confirm-mode publishing channels borrowed one thread at a time, and the {@link Topology}
+ * decided at connect from the URL's options and the broker's rules (RabbitMQ 4.3 refuses transient
+ * non-exclusive queues: probed once at connect on RabbitMQ 3.13 and later).
  *
  * <p>Never blocks a caller on the broker: a publish runs on the caller's thread only when the
  * connection is up and the exchange known; otherwise it goes to an I/O thread that declares the
@@ -56,7 +45,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AmqpDriver implements Driver {
   private static final Logger log = LoggerFactory.getLogger(AmqpDriver.class);
-  private static final AtomicInteger IDS = new AtomicInteger();
   /** Notices about options, logged once per JVM. */
   private static final Set<String> NOTICED = ConcurrentHashMap.newKeySet();
 
@@ -65,20 +53,14 @@ final class AmqpDriver implements Driver {
   private static final AMQP.BasicProperties COMPRESSED = PROPERTIES.builder()
       .headers(Map.of("compression", AmqpSettings.GZIP)).build();
 
-  private final TransportUrl url;
   private final AmqpSettings settings;
   private final String controlExchange;
-  private final java.time.Duration closeTimeout;
-  private final Connection publishConnection;
-  private final Connection consumeConnection;
-  private final BrokerInfo broker;
+  private final Connections connections;
   private final Topology topology;
   private final QueueManager queueManager;
   private final Declarer publishDeclarer;
   private final Declarer consumeDeclarer;
   private final Subscription.Timing timing;
-  private final ExecutorService io;
-  private final ScheduledExecutorService timer;
   /** Confirm-mode channels: casts, notifications, mandatory requests. */
   private final ConcurrentLinkedDeque<Publisher> idleConfirming = new ConcurrentLinkedDeque<>();
   /**
@@ -101,25 +83,15 @@ final class AmqpDriver implements Driver {
   /** Keys of what publishing has declared since the connection (re)opened (see {@link Send#declarationKey}). */
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
   private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
-  private volatile boolean blocked;
-  private volatile String blockedReason;
-  private volatile boolean closed;
   private volatile ReplyHandler replyHandler;
   private volatile String replyQueue;
   private Subscription replySubscription;
-
-  /** Opens a connection: amqp-client's factory, or a test's stand-in. */
-  @FunctionalInterface
-  interface Connector {
-    Connection connect(ConnectionFactory factory, AddressResolver hosts, String name) throws IOException, TimeoutException;
-  }
 
   AmqpDriver(TransportUrl url, TransportOptions options) {
     this(url, options, (factory, hosts, name) -> factory.newConnection(null, hosts, name));
   }
 
-  AmqpDriver(TransportUrl url, TransportOptions options, Connector connector) {
-    this.url = url;
+  AmqpDriver(TransportUrl url, TransportOptions options, Connections.Connector connector) {
     this.settings = AmqpSettings.from(url);
     for (AmqpSettings.Notice n : settings.notices) {
       if (NOTICED.add(n.key() + n.text())) {
@@ -131,181 +103,48 @@ final class AmqpDriver implements Driver {
       }
     }
     this.controlExchange = options.controlExchange();
-    this.closeTimeout = options.closeTimeout();
     this.timing = new Subscription.Timing(settings.recoveryInterval, settings.reconnectDelay, settings.reconnectSplay);
-    int id = IDS.incrementAndGet();
-    this.io = Executors.newCachedThreadPool(daemon("fjord-amqp-io-" + id + "-"));
-    this.timer = Executors.newSingleThreadScheduledExecutor(daemon("fjord-amqp-timer-" + id + "-"));
-    TlsContexts.Tls tls = settings.ssl ? TlsContexts.create(url, settings) : null;
-    ConnectionFactory factory = ConnectionFactories.create(url, settings, tls);
-    List<Address> addresses = ConnectionFactories.addresses(url, settings);
-    ConnectionFactories.Failover publishHosts = new ConnectionFactories.Failover(addresses, settings.failover);
-    ConnectionFactories.Failover consumeHosts = new ConnectionFactories.Failover(addresses, settings.failover);
-    String name = options.connectionName();
-    Connection pub = null;
-    Connection con = null;
-    try {
-      pub = connector.connect(factory, publishHosts, name + ":publish");
-      con = connector.connect(factory, consumeHosts, name + ":consume");
-      this.broker = brokerInfo(con.getServerProperties());
-      boolean refused = mayDeclareTransientQueues()
-          && refusesTransientQueues(connector, factory, consumeHosts, name);
-      if (refused && Boolean.FALSE.equals(settings.durableOption)) {
-        throw new IllegalArgumentException("Option amqp_durable_queues=false in transport URL " + url + " asks for "
-            + "transient shared queues, which " + broker + " refuses (its deprecated feature transient_nonexcl_queues "
-            + "is denied, as by default from RabbitMQ 4.3); remove the option (Fjord then declares durable queues), or "
-            + "set amqp_durable_queues=true or rabbit_quorum_queue=true");
-      }
-      this.topology = new Topology(settings, refused);
-    } catch (IOException | TimeoutException | RuntimeException e) {
-      for (Connection c : new Connection[] {pub, con}) {
-        if (c != null) {
-          c.abort(1000);
-        }
-      }
-      io.shutdownNow();
-      timer.shutdownNow();
-      if (e instanceof IllegalArgumentException iae) {
-        throw iae;
-      }
-      throw AmqpErrors.translate("Cannot connect to " + url, e, tls == null ? null : tls.client().refusalHint());
-    }
-    this.publishConnection = pub;
-    this.consumeConnection = con;
-    publishHosts.connectedTo(pub.getAddress(), pub.getPort());
-    consumeHosts.connectedTo(con.getAddress(), con.getPort());
+    this.connections = new Connections(url, settings, options, connector);
+    this.topology = connections.topology();
     this.queueManager = settings.queueManager ? new QueueManager(settings.hostname, settings.processname) : null;
-    this.publishDeclarer = new Declarer(publishConnection, "publishing");
-    this.consumeDeclarer = new Declarer(consumeConnection, "consuming");
-    log.info("Connected to {} at {}:{} (virtual host {}) as '{}': {}", broker, con.getAddress().getHostAddress(),
-        con.getPort(), url.virtualHost(), name, topology.describe());
-    watch(publishHosts, consumeHosts);
-  }
-
-  /** Whether this configuration might declare a transient non-exclusive queue on this broker. */
-  private boolean mayDeclareTransientQueues() {
-    return !settings.quorum && !Boolean.TRUE.equals(settings.durableOption) && broker.product().equals("RabbitMQ")
-        && broker.isAtLeast(3, 13);
-  }
-
-  /**
-   * Asks the broker whether it refuses transient non-exclusive queues (RabbitMQ 4.3's default, and
-   * 4.0-4.2's with {@code deprecated_features.permit.transient_nonexcl_queues = false}), on a connection
-   * of its own: a refusal (541) closes the whole connection.
-   */
-  private boolean refusesTransientQueues(Connector connector, ConnectionFactory factory,
-                                         ConnectionFactories.Failover hosts, String name)
-      throws IOException, TimeoutException {
-    ConnectionFactory f = factory.clone();
-    f.setAutomaticRecoveryEnabled(false);
-    // a refusal closes the socket under amqp-client's reader: expected here, not worth its warning
-    f.setExceptionHandler(new com.rabbitmq.client.impl.ForgivingExceptionHandler() {
+    this.publishDeclarer = new Declarer(connections.publishConnection(), "publishing");
+    this.consumeDeclarer = new Declarer(connections.consumeConnection(), "consuming");
+    connections.watch(new Connections.Events() {
       @Override
-      public void handleUnexpectedConnectionDriverException(Connection conn, Throwable exception) {
-        log.debug("Probe connection closed: {}", exception.toString());
-      }
-    });
-    Connection probe = connector.connect(f, hosts, name + ":probe");
-    try {
-      Channel ch = probe.createChannel();
-      String q = "fjord.probe." + UUID.randomUUID().toString().replace("-", "");
-      try {
-        ch.queueDeclare(q, false, false, false, Map.of("x-expires", 10_000));
-        ch.queueDelete(q);
-        return false;
-      } catch (IOException e) {
-        String text = AmqpErrors.replyText(e);
-        if (text != null && text.contains("transient_nonexcl_queues")) {
-          return true;
-        }
-        log.warn("Could not tell whether {} refuses transient queues ({}); assuming it accepts them", broker,
-            AmqpErrors.describe(e));
-        return false;
-      }
-    } finally {
-      probe.abort(1000);
-    }
-  }
-
-  private static BrokerInfo brokerInfo(Map<String, Object> properties) {
-    Object product = properties.get("product");
-    Object version = properties.get("version");
-    return new BrokerInfo(product == null ? "unknown" : product.toString(), version == null ? "unknown" : version.toString());
-  }
-
-  private void watch(ConnectionFactories.Failover publishHosts, ConnectionFactories.Failover consumeHosts) {
-    publishConnection.addBlockedListener(reason -> {
-      blockedReason = reason;
-      blocked = true;
-      log.warn("The broker blocks publishing on {}: {}", url, reason);
-    }, () -> {
-      blocked = false;
-      log.info("The broker unblocked publishing on {}", url);
-    });
-    ((Recoverable) publishConnection).addRecoveryListener(new RecoveryListener() {
-      @Override
-      public void handleRecovery(Recoverable recoverable) {
-        declared.clear();
-        publishHosts.connectedTo(publishConnection.getAddress(), publishConnection.getPort());
-        log.info("Publishing connection to {} recovered ({}:{})", url, publishConnection.getAddress().getHostAddress(),
-            publishConnection.getPort());
-      }
-
-      @Override
-      public void handleRecoveryStarted(Recoverable recoverable) {
+      public void publishingReset() {
         declared.clear();
       }
-    });
-    consumeConnection.addShutdownListener(cause -> {
-      if (!cause.isInitiatedByApplication()) {
-        log.warn("Lost the consuming connection to {}: {}; reconnecting", url, AmqpErrors.describe(cause));
+
+      @Override
+      public void consumingLost(ShutdownSignalException cause) {
         ReplyHandler h = replyHandler;
         if (h != null) {
           h.onReplyPathLost(new TransportException("connection lost: " + AmqpErrors.describe(cause), cause));
         }
       }
-    });
-    ((Recoverable) consumeConnection).addRecoveryListener(new RecoveryListener() {
-      @Override
-      public void handleRecovery(Recoverable recoverable) {
-        consumeHosts.connectedTo(consumeConnection.getAddress(), consumeConnection.getPort());
-        log.info("Consuming connection to {} recovered ({}:{}); re-declaring queues", url,
-            consumeConnection.getAddress().getHostAddress(), consumeConnection.getPort());
-        io.execute(() -> subscriptions.forEach(Subscription::recover));
-      }
 
       @Override
-      public void handleRecoveryStarted(Recoverable recoverable) {
-        // nothing: calls waiting on replies were failed when the connection dropped
+      public void consumingRecovered() {
+        connections.io().execute(() -> subscriptions.forEach(Subscription::recover));
       }
     });
-  }
-
-  private static ThreadFactory daemon(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   @Override
   public Set<Capability> capabilities() {
-    var c = java.util.EnumSet.of(Capability.RPC, Capability.NOTIFICATIONS,
-        Capability.REQUEUE, Capability.EXPIRATION);
+    var c = EnumSet.of(Capability.RPC, Capability.NOTIFICATIONS, Capability.REQUEUE, Capability.EXPIRATION);
     if (settings.confirms) {
       c.add(Capability.PUBLISHER_CONFIRMS);
     }
     if (settings.quorum) {
       c.add(Capability.DELIVERY_LIMIT);
     }
-    return java.util.Collections.unmodifiableSet(c);
+    return Collections.unmodifiableSet(c);
   }
 
   @Override
   public BrokerInfo brokerInfo() {
-    return broker;
+    return connections.broker();
   }
 
   // ------------------------------------------------------------------ sending
@@ -351,16 +190,16 @@ final class AmqpDriver implements Driver {
     }
 
     boolean ready() {
-      return (declarationKey == null || declared.contains(declarationKey)) && publishConnection.isOpen() && !blocked;
+      return (declarationKey == null || declared.contains(declarationKey)) && connections.canPublish();
     }
 
     /** Publishes now; on a broken connection schedules another attempt. Runs on any thread. */
     void attempt() {
-      if (closed) {
-        future.completeExceptionally(new TransportException("Transport " + url + " is closed"));
+      if (connections.isClosed()) {
+        future.completeExceptionally(new TransportException("Transport " + connections.url() + " is closed"));
         return;
       }
-      if (!publishConnection.isOpen() || blocked) {
+      if (!connections.canPublish()) {
         retryLater(null);
         return;
       }
@@ -378,7 +217,8 @@ final class AmqpDriver implements Driver {
         }
         p.publish(exchange, routingKey, mandatory, props, body, future);
       } catch (IOException | RuntimeException e) {
-        if (!publishConnection.isOpen() || AmqpErrors.isConnectionLevel(e) && !(e instanceof TransportException)) {
+        if (!connections.publishConnection().isOpen()
+            || AmqpErrors.isConnectionLevel(e) && !(e instanceof TransportException)) {
           retryLater(e);
         } else {
           future.completeExceptionally(e instanceof TransportException t ? t : AmqpErrors.translate("Cannot " + what(), e));
@@ -392,15 +232,15 @@ final class AmqpDriver implements Driver {
       attempts++;
       long delay = Math.min(1000, 50L << Math.min(attempts, 5)) * 1_000_000L;
       if ((retry != null && attempts > retry) || System.nanoTime() + delay - deadline > 0) {
-        String why = blocked && publishConnection.isOpen()
-            ? "The broker at " + url + " blocks publishers (resource alarm: " + blockedReason + "): could not " + what()
-                + " before the deadline"
-            : "Not connected to the broker at " + url + ": could not " + what() + " after " + attempts + " attempt(s)"
-                + (cause == null ? "" : " (" + AmqpErrors.describe(cause) + ")");
+        String why = connections.isBlocked() && connections.publishConnection().isOpen()
+            ? "The broker at " + connections.url() + " blocks publishers (resource alarm: " + connections.blockedReason()
+                + "): could not " + what() + " before the deadline"
+            : "Not connected to the broker at " + connections.url() + ": could not " + what() + " after " + attempts
+                + " attempt(s)" + (cause == null ? "" : " (" + AmqpErrors.describe(cause) + ")");
         future.completeExceptionally(new TransportException(why, cause));
         return;
       }
-      timer.schedule(() -> io.execute(this::attempt), delay, TimeUnit.NANOSECONDS);
+      connections.timer().schedule(() -> connections.io().execute(this::attempt), delay, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -413,7 +253,7 @@ final class AmqpDriver implements Driver {
       }
       discard(p);
     }
-    p = new Publisher(publishConnection, confirm, this::returnedWithoutConfirm);
+    p = new Publisher(connections.publishConnection(), confirm, this::returnedWithoutConfirm);
     all.add(p);
     return p;
   }
@@ -422,7 +262,7 @@ final class AmqpDriver implements Driver {
     // a closed channel on a live connection was broken by a channel error: replace it; during a
     // connection outage keep it, amqp-client reopens it with the connection; a channel that got a
     // nack is replaced too (Publisher#refused)
-    if (closed || (!p.isOpen() && publishConnection.isOpen()) || p.refused()) {
+    if (connections.isClosed() || (!p.isOpen() && connections.publishConnection().isOpen()) || p.refused()) {
       discard(p);
     } else {
       (confirm ? idleConfirming : idlePlain).offerFirst(p);
@@ -434,7 +274,7 @@ final class AmqpDriver implements Driver {
    * reconnects. Retried every 250 ms until the queue has been missing for the reply retry timeout.
    */
   private void returnedWithoutConfirm(String exchange, String routingKey, byte[] body, String why) {
-    if (!exchange.isEmpty() || closed) {
+    if (!exchange.isEmpty() || connections.isClosed()) {
       log.debug("Dropping an unroutable message to exchange '{}': {}", exchange, why);
       return;
     }
@@ -453,7 +293,7 @@ final class AmqpDriver implements Driver {
     }
     // the body is as published (compressed already, when compressing)
     AMQP.BasicProperties props = settings.compression == null ? PROPERTIES : COMPRESSED;
-    timer.schedule(() -> submit(new Send("", null, null, routingKey, true, props, body,
+    connections.timer().schedule(() -> submit(new Send("", null, null, routingKey, true, props, body,
         System.nanoTime() + 5_000_000_000L, null, false)), 250, TimeUnit.MILLISECONDS);
   }
 
@@ -466,7 +306,7 @@ final class AmqpDriver implements Driver {
     if (send.ready()) {
       send.attempt();
     } else {
-      io.execute(send::attempt);
+      connections.io().execute(send::attempt);
     }
     return send.future;
   }
@@ -538,12 +378,19 @@ final class AmqpDriver implements Driver {
     return queueManager != null ? queueManager.next() : UUID.randomUUID().toString().replace("-", "");
   }
 
+  /** A subscription on the consuming connection, not started yet. */
+  private Subscription subscription(String description, int prefetch, List<Subscription.QueueSpec> queues,
+                                    MessageHandler handler, Runnable onQueueLost) {
+    return new Subscription(description, connections.consumeConnection(), consumeDeclarer, prefetch, queues, handler,
+        connections.io(), connections.timer(), timing, onQueueLost);
+  }
+
   @Override
   public synchronized String openReplyQueue(ReplyHandler handler) {
     if (replyQueue != null) {
       throw new IllegalStateException("reply queue already open");
     }
-    ensureOpen();
+    connections.ensureOpen();
     this.replyHandler = handler;
     replySubscription = startReplySubscription(handler);
     return replyQueue;
@@ -553,13 +400,12 @@ final class AmqpDriver implements Driver {
   private Subscription startReplySubscription(ReplyHandler handler) {
     String name = Routes.replyQueue(unique());
     Topology.Queue q = topology.replyQueue(name);
-    Subscription s = new Subscription("reply queue " + name, consumeConnection, consumeDeclarer, 0,
+    Subscription s = subscription("reply queue " + name, 0,
         List.of(new Subscription.QueueSpec(q, d -> d.queue(q), topology.consumerArguments(q), true)),
-        handler::onReply, io, timer, timing,
-        () -> handler.onReplyPathLost(new TransportException("reply queue " + name + " was lost")));
+        handler::onReply, () -> handler.onReplyPathLost(new TransportException("reply queue " + name + " was lost")));
     s.start();
     subscriptions.add(s);
-    s.giveUpWhenStuck(() -> io.execute(() -> moveReplyQueue(handler, s)));
+    s.giveUpWhenStuck(() -> connections.io().execute(() -> moveReplyQueue(handler, s)));
     replyQueue = name;
     return s;
   }
@@ -572,7 +418,7 @@ final class AmqpDriver implements Driver {
     String old;
     Subscription next;
     synchronized (this) {
-      if (closed || replySubscription != stuck) {
+      if (connections.isClosed() || replySubscription != stuck) {
         return;
       }
       old = replyQueue;
@@ -582,8 +428,8 @@ final class AmqpDriver implements Driver {
       } catch (RuntimeException e) {
         log.warn("Could not declare a new reply queue instead of '{}': {}; retrying", old, e.getMessage());
         subscriptions.add(stuck);
-        timer.schedule(() -> io.execute(() -> moveReplyQueue(handler, stuck)), settings.recoveryInterval.toNanos(),
-            TimeUnit.NANOSECONDS);
+        connections.timer().schedule(() -> connections.io().execute(() -> moveReplyQueue(handler, stuck)),
+            settings.recoveryInterval.toNanos(), TimeUnit.NANOSECONDS);
         return;
       }
       replySubscription = next;
@@ -595,7 +441,7 @@ final class AmqpDriver implements Driver {
 
   @Override
   public DriverListener listen(Target target, MessageHandler handler) {
-    ensureOpen();
+    connections.ensureOpen();
     String exchange = Routes.exchange(target, controlExchange);
     String topic = target.topic();
     String serverQueue = Routes.routingKey(target);
@@ -618,15 +464,13 @@ final class AmqpDriver implements Driver {
       d.bind(fanout.name(), fanoutX.name(), topic);
       return declared;
     }, topology.consumerArguments(fanout), false));
-    Subscription s = new Subscription("RPC server on " + target, consumeConnection, consumeDeclarer, settings.prefetch,
-        queues, handler, io, timer, timing, null);
-    return started(s);
+    return started(subscription("RPC server on " + target, settings.prefetch, queues, handler, null));
   }
 
   @Override
   public DriverListener listenForNotifications(List<Target> targets, Set<String> priorities, String pool,
                                                MessageHandler handler) {
-    ensureOpen();
+    connections.ensureOpen();
     // queue -> (exchange, binding key) pairs
     Map<String, List<String[]>> bindings = new LinkedHashMap<>();
     for (Target t : targets) {
@@ -648,9 +492,8 @@ final class AmqpDriver implements Driver {
         return declared;
       }, topology.consumerArguments(q), false));
     });
-    Subscription s = new Subscription("notification listener on " + bindings.keySet(), consumeConnection,
-        consumeDeclarer, settings.prefetch, queues, handler, io, timer, timing, null);
-    return started(s);
+    return started(subscription("notification listener on " + bindings.keySet(), settings.prefetch, queues, handler,
+        null));
   }
 
   /** Starts {@code s} and tracks it for recovery until it is closed. */
@@ -667,7 +510,7 @@ final class AmqpDriver implements Driver {
       public OptionalInt deliveryLimit() {
         OptionalInt lowest = OptionalInt.empty();
         for (Topology.Queue q : s.declaredQueues()) {
-          OptionalInt limit = Topology.deliveryLimit(q, broker);
+          OptionalInt limit = Topology.deliveryLimit(q, connections.broker());
           if (limit.isPresent() && (lowest.isEmpty() || limit.getAsInt() < lowest.getAsInt())) {
             lowest = limit;
           }
@@ -683,15 +526,6 @@ final class AmqpDriver implements Driver {
     };
   }
 
-  private void ensureOpen() {
-    if (closed) {
-      throw new TransportException("Transport " + url + " is closed");
-    }
-    if (!consumeConnection.isOpen()) {
-      throw new TransportException("Not connected to the broker at " + url + " (reconnecting)");
-    }
-  }
-
   // ------------------------------------------------------------------ closing
 
   /**
@@ -700,41 +534,15 @@ final class AmqpDriver implements Driver {
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    CompletableFuture<Void> graceful = CompletableFuture.runAsync(() -> {
+    connections.close(() -> {
       subscriptions.forEach(Subscription::close);
       subscriptions.clear();
       all.forEach(Publisher::discard);
-      int ms = (int) Math.min(5000, Math.max(1000, settings.connectionTimeout.toMillis()));
-      for (Connection c : new Connection[] {consumeConnection, publishConnection}) {
-        try {
-          c.close(ms);
-        } catch (IOException | RuntimeException e) {
-          c.abort(ms);
-        }
-      }
-    }, io);
-    try {
-      graceful.get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      log.warn("Closing {} took longer than {} ms; aborting the connections", url, closeTimeout.toMillis());
-    } catch (java.util.concurrent.ExecutionException e) {
-      log.warn("Error closing {}: {}", url, AmqpErrors.describe(e.getCause()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      consumeConnection.abort(1000);
-      publishConnection.abort(1000);
-      io.shutdownNow();
-      timer.shutdownNow();
-    }
+    });
   }
 
   @Override
   public String toString() {
-    return "AmqpDriver{" + url + "}";
+    return "AmqpDriver{" + connections.url() + "}";
   }
 }
