@@ -1,6 +1,5 @@
 package io.fjord.amqp;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.fjord.rpc.BrokerInfo;
 import io.fjord.rpc.Capability;
@@ -14,8 +13,6 @@ import io.fjord.rpc.spi.MessageHandler;
 import io.fjord.rpc.spi.ReplyHandler;
 import io.fjord.rpc.spi.Routes;
 import io.fjord.rpc.spi.SendOptions;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -27,61 +24,31 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.Deflater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The RabbitMQ driver transport: two {@link Connections}, as oslo keeps sending apart from listening,
- * a pool of confirm-mode publishing channels borrowed one thread at a time, and the {@link Topology}
- * decided at connect from the URL's options and the broker's rules (RabbitMQ 4.3 refuses transient
- * non-exclusive queues: probed once at connect on RabbitMQ 3.13 and later).
+ * {@link Publishing} on pooled channels, and the {@link Topology} decided at connect from the URL's
+ * options and the broker's rules (RabbitMQ 4.3 refuses transient non-exclusive queues: probed once at
+ * connect on RabbitMQ 3.13 and later).
  *
- * <p>Never blocks a caller on the broker: a publish runs on the caller's thread only when the
- * connection is up and the exchange known; otherwise it goes to an I/O thread that declares the
- * exchange, or waits for the connection to come back, until the send's deadline. Thread-safe.
+ * <p>Never blocks a caller on the broker (see {@link Publishing}). Thread-safe.
  */
 final class AmqpDriver implements Driver {
   private static final Logger log = LoggerFactory.getLogger(AmqpDriver.class);
   /** Notices about options, logged once per JVM. */
   private static final Set<String> NOTICED = ConcurrentHashMap.newKeySet();
 
-  static final AMQP.BasicProperties PROPERTIES = new AMQP.BasicProperties.Builder()
-      .contentType("application/json").contentEncoding("utf-8").headers(Map.of()).deliveryMode(2).priority(0).build();
-  private static final AMQP.BasicProperties COMPRESSED = PROPERTIES.builder()
-      .headers(Map.of("compression", AmqpSettings.GZIP)).build();
-
   private final AmqpSettings settings;
   private final String controlExchange;
   private final Connections connections;
   private final Topology topology;
+  private final Publishing publishing;
   private final QueueManager queueManager;
-  private final Declarer publishDeclarer;
   private final Declarer consumeDeclarer;
   private final Subscription.Timing timing;
-  /** Confirm-mode channels: casts, notifications, mandatory requests. */
-  private final ConcurrentLinkedDeque<Publisher> idleConfirming = new ConcurrentLinkedDeque<>();
-  /**
-   * Channels without confirms: call requests (the reply is the confirmation) and replies and
-   * heartbeats (a missing reply queue shows as a basic.return, retried; WIRE.md 3.2).
-   */
-  private final ConcurrentLinkedDeque<Publisher> idlePlain = new ConcurrentLinkedDeque<>();
-  /** Reply queue -> when a reply to it first came back unroutable. */
-  private final Map<String, Outage> missingReplyQueues = new ConcurrentHashMap<>();
-
-  /**
-   * A reply queue seen missing: since when, and when a reply to it last came back. Returns more than
-   * {@link #OUTAGE_GAP} apart are separate outages, each retried for the whole reply retry timeout.
-   */
-  private record Outage(long since, long lastReturn) {
-  }
-
-  private static final long OUTAGE_GAP = java.time.Duration.ofSeconds(2).toNanos();
-  private final Set<Publisher> all = ConcurrentHashMap.newKeySet();
-  /** Keys of what publishing has declared since the connection (re)opened (see {@link Send#declarationKey}). */
-  private final Set<String> declared = ConcurrentHashMap.newKeySet();
   private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
   private volatile ReplyHandler replyHandler;
   private volatile String replyQueue;
@@ -107,12 +74,12 @@ final class AmqpDriver implements Driver {
     this.connections = new Connections(url, settings, options, connector);
     this.topology = connections.topology();
     this.queueManager = settings.queueManager ? new QueueManager(settings.hostname, settings.processname) : null;
-    this.publishDeclarer = new Declarer(connections.publishConnection(), "publishing");
+    this.publishing = new Publishing(connections, settings);
     this.consumeDeclarer = new Declarer(connections.consumeConnection(), "consuming");
     connections.watch(new Connections.Events() {
       @Override
       public void publishingReset() {
-        declared.clear();
+        publishing.forgetDeclarations();
       }
 
       @Override
@@ -149,214 +116,17 @@ final class AmqpDriver implements Driver {
 
   // ------------------------------------------------------------------ sending
 
-  /** What a publish declares first, once per connection: an exchange, or a notification queue. */
-  @FunctionalInterface
-  private interface PublishDeclaration {
-    void declare(Declarer declarer) throws IOException;
-  }
-
-  /** One message on its way to the broker, retried while the connection is down. */
-  private final class Send {
-    final String exchange;
-    /** Names what {@link #declaration} declares in {@link #declared}; null: nothing (replies). */
-    final String declarationKey;
-    final PublishDeclaration declaration;
-    final String routingKey;
-    final boolean mandatory;
-    final AMQP.BasicProperties props;
-    final byte[] body;
-    final long deadline;
-    final Integer retry;
-    final boolean confirm;
-    final CompletableFuture<Void> future = new CompletableFuture<>();
-    int attempts;
-
-    Send(String exchange, String declarationKey, PublishDeclaration declaration, String routingKey, boolean mandatory,
-         AMQP.BasicProperties props, byte[] body, long deadline, Integer retry, boolean confirm) {
-      this.confirm = confirm && settings.confirms;
-      this.exchange = exchange;
-      this.declarationKey = declarationKey;
-      this.declaration = declaration;
-      this.routingKey = routingKey;
-      this.mandatory = mandatory;
-      this.props = props;
-      this.body = body;
-      this.deadline = deadline;
-      this.retry = retry;
-    }
-
-    String what() {
-      return "publish to exchange '" + exchange + "' with routing key '" + routingKey + "'";
-    }
-
-    boolean ready() {
-      return (declarationKey == null || declared.contains(declarationKey)) && connections.canPublish();
-    }
-
-    /** Publishes now; on a broken connection schedules another attempt. Runs on any thread. */
-    void attempt() {
-      if (connections.isClosed()) {
-        future.completeExceptionally(new TransportException("Transport " + connections.url() + " is closed"));
-        return;
-      }
-      if (!connections.canPublish()) {
-        retryLater(null);
-        return;
-      }
-      Publisher p;
-      try {
-        p = borrow(confirm);
-      } catch (IOException | RuntimeException e) {
-        retryLater(e);
-        return;
-      }
-      try {
-        if (declarationKey != null && !declared.contains(declarationKey)) {
-          declaration.declare(publishDeclarer);
-          declared.add(declarationKey);
-        }
-        p.publish(exchange, routingKey, mandatory, props, body, future);
-      } catch (IOException | RuntimeException e) {
-        if (!connections.publishConnection().isOpen()
-            || AmqpErrors.isConnectionLevel(e) && !(e instanceof TransportException)) {
-          retryLater(e);
-        } else {
-          future.completeExceptionally(e instanceof TransportException t ? t : AmqpErrors.translate("Cannot " + what(), e));
-        }
-      } finally {
-        release(p, confirm);
-      }
-    }
-
-    private void retryLater(Exception cause) {
-      attempts++;
-      long delay = Math.min(1000, 50L << Math.min(attempts, 5)) * 1_000_000L;
-      if ((retry != null && attempts > retry) || System.nanoTime() + delay - deadline > 0) {
-        String why = connections.isBlocked() && connections.publishConnection().isOpen()
-            ? "The broker at " + connections.url() + " blocks publishers (resource alarm: " + connections.blockedReason()
-                + "): could not " + what() + " before the deadline"
-            : "Not connected to the broker at " + connections.url() + ": could not " + what() + " after " + attempts
-                + " attempt(s)" + (cause == null ? "" : " (" + AmqpErrors.describe(cause) + ")");
-        future.completeExceptionally(new TransportException(why, cause));
-        return;
-      }
-      connections.timer().schedule(() -> connections.io().execute(this::attempt), delay, TimeUnit.NANOSECONDS);
-    }
-  }
-
-  private Publisher borrow(boolean confirm) throws IOException {
-    ConcurrentLinkedDeque<Publisher> idle = confirm ? idleConfirming : idlePlain;
-    Publisher p;
-    while ((p = idle.pollFirst()) != null) {
-      if (p.isOpen()) {
-        return p;
-      }
-      discard(p);
-    }
-    p = new Publisher(connections.publishConnection(), confirm, this::returnedWithoutConfirm);
-    all.add(p);
-    return p;
-  }
-
-  private void release(Publisher p, boolean confirm) {
-    // a closed channel on a live connection was broken by a channel error: replace it; during a
-    // connection outage keep it, amqp-client reopens it with the connection; a channel that got a
-    // nack is replaced too (Publisher#refused)
-    if (connections.isClosed() || (!p.isOpen() && connections.publishConnection().isOpen()) || p.refused()) {
-      discard(p);
-    } else {
-      (confirm ? idleConfirming : idlePlain).offerFirst(p);
-    }
-  }
-
-  /**
-   * A reply or heartbeat came back unroutable: its reply queue is missing, perhaps while the caller
-   * reconnects. Retried every 250 ms until the queue has been missing for the reply retry timeout.
-   */
-  private void returnedWithoutConfirm(String exchange, String routingKey, byte[] body, String why) {
-    if (!exchange.isEmpty() || connections.isClosed()) {
-      log.debug("Dropping an unroutable message to exchange '{}': {}", exchange, why);
-      return;
-    }
-    long now = System.nanoTime();
-    Outage outage = missingReplyQueues.compute(routingKey, (k, o) ->
-        o == null || now - o.lastReturn() > OUTAGE_GAP ? new Outage(now, now) : new Outage(o.since(), now));
-    if (missingReplyQueues.size() > 64) {
-      // queues that came back (or whose callers left) stop returning: forget them
-      missingReplyQueues.values().removeIf(o -> now - o.lastReturn() > settings.replyRetryTimeout.toNanos() + OUTAGE_GAP);
-    }
-    if (now - outage.since() > settings.replyRetryTimeout.toNanos()) {
-      missingReplyQueues.remove(routingKey);
-      log.warn("Abandoning a reply to queue '{}', missing for over {} s (the caller is gone?)", routingKey,
-          settings.replyRetryTimeout.toSeconds());
-      return;
-    }
-    // the body is as published (compressed already, when compressing)
-    AMQP.BasicProperties props = settings.compression == null ? PROPERTIES : COMPRESSED;
-    connections.timer().schedule(() -> submit(new Send("", null, null, routingKey, true, props, body,
-        System.nanoTime() + 5_000_000_000L, null, false)), 250, TimeUnit.MILLISECONDS);
-  }
-
-  private void discard(Publisher p) {
-    all.remove(p);
-    p.discard();
-  }
-
-  private CompletableFuture<Void> submit(Send send) {
-    if (send.ready()) {
-      send.attempt();
-    } else {
-      connections.io().execute(send::attempt);
-    }
-    return send.future;
-  }
-
-  /** The body as it goes on the wire: compressed as kombu does with {@code kombu_compression=gzip}. */
-  private byte[] wire(byte[] body) {
-    if (settings.compression == null) {
-      return body;
-    }
-    Deflater deflater = new Deflater();
-    try {
-      deflater.setInput(body);
-      deflater.finish();
-      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, body.length / 2));
-      byte[] buf = new byte[8192];
-      while (!deflater.finished()) {
-        out.write(buf, 0, deflater.deflate(buf));
-      }
-      return out.toByteArray();
-    } finally {
-      deflater.end();
-    }
-  }
-
-  private AMQP.BasicProperties properties() {
-    return settings.compression == null ? PROPERTIES : COMPRESSED;
-  }
-
   @Override
   public CompletableFuture<Void> send(Target target, byte[] body, SendOptions options) {
-    AMQP.BasicProperties props = options.expiration() == null ? properties()
-        : properties().builder().expiration(Long.toString(options.expiration().toMillis())).build();
-    // a call's reply is its confirmation; casts and mandatory requests wait for the broker's
-    boolean confirm = options.expiration() == null || options.mandatory();
     Topology.Exchange x = target.fanout() ? topology.fanoutExchange(target.topic())
         : topology.topicExchange(Routes.exchange(target, controlExchange));
-    Send send = new Send(x.name(), "exchange " + x.name(), d -> d.exchange(x), target.fanout() ? ""
-        : Routes.routingKey(target), options.mandatory(), props, wire(body), options.deadline(), options.retry(), confirm);
-    return submit(send);
+    return publishing.request(x.name(), "exchange " + x.name(), d -> d.exchange(x),
+        target.fanout() ? "" : Routes.routingKey(target), body, options);
   }
 
-  /**
-   * Publishes without confirm (a reply's delivery shows in the caller, not here); when the reply queue
-   * is missing the broker returns it and {@link #returnedWithoutConfirm} retries it, as oslo retries
-   * every 0.25 s (WIRE.md 3.2) in case the caller is reconnecting.
-   */
   @Override
   public CompletableFuture<Void> sendReply(String queue, byte[] body) {
-    return submit(new Send("", null, null, queue, true, properties(), wire(body), System.nanoTime() + 5_000_000_000L,
-        null, false));
+    return publishing.reply(queue, body);
   }
 
   @Override
@@ -365,11 +135,11 @@ final class AmqpDriver implements Driver {
     String key = Routes.notificationKey(target.topic(), priority);
     Topology.Queue q = topology.notificationQueue(key);
     // oslo declares the exchange and a queue named after the key before its first publish with it
-    return submit(new Send(x.name(), "queue " + x.name() + " -> " + key, d -> {
+    return publishing.notification(x.name(), "queue " + x.name() + " -> " + key, d -> {
       d.exchange(x);
       d.queue(q);
       d.bind(key, x.name(), key);
-    }, key, options.mandatory(), properties(), wire(body), options.deadline(), options.retry(), true));
+    }, key, body, options);
   }
 
   // ------------------------------------------------------------------ consuming
@@ -537,7 +307,7 @@ final class AmqpDriver implements Driver {
     connections.close(() -> {
       subscriptions.forEach(Subscription::close);
       subscriptions.clear();
-      all.forEach(Publisher::discard);
+      publishing.close();
     });
   }
 
