@@ -120,8 +120,8 @@ final class AmqpDriver implements Driver {
   public CompletableFuture<Void> send(Target target, byte[] body, SendOptions options) {
     Topology.Exchange x = target.fanout() ? topology.fanoutExchange(target.topic())
         : topology.topicExchange(Routes.exchange(target, controlExchange));
-    return publishing.request(x.name(), "exchange " + x.name(), d -> d.exchange(x),
-        target.fanout() ? "" : Routes.routingKey(target), body, options);
+    return publishing.request(Publishing.Declaration.of(x), target.fanout() ? "" : Routes.routingKey(target), body,
+        options);
   }
 
   @Override
@@ -133,13 +133,8 @@ final class AmqpDriver implements Driver {
   public CompletableFuture<Void> sendNotification(Target target, String priority, byte[] body, SendOptions options) {
     Topology.Exchange x = topology.topicExchange(Routes.exchange(target, controlExchange));
     String key = Routes.notificationKey(target.topic(), priority);
-    Topology.Queue q = topology.notificationQueue(key);
     // oslo declares the exchange and a queue named after the key before its first publish with it
-    return publishing.notification(x.name(), "queue " + x.name() + " -> " + key, d -> {
-      d.exchange(x);
-      d.queue(q);
-      d.bind(key, x.name(), key);
-    }, key, body, options);
+    return publishing.notification(Publishing.Declaration.of(x, topology.notificationQueue(key)), key, body, options);
   }
 
   // ------------------------------------------------------------------ consuming

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * waits for the broker's confirm, plain ones for call requests, replies and heartbeats).
  *
  * <p>Before the first publish to an exchange since the connection (re)opened, publishing declares what
- * that publish needs. Never blocks a caller on the broker: a publish runs on the
+ * that publish needs ({@link Declaration}). Never blocks a caller on the broker: a publish runs on the
  * caller's thread only when the connection is up, not blocked, and its declaration done; otherwise it goes
  * to an I/O thread that declares, or waits for the connection to come back, until the send's deadline (or
  * its retry count). A reply the broker returns because its reply queue is missing is published again
@@ -38,10 +38,33 @@ final class Publishing {
   private static final AMQP.BasicProperties COMPRESSED = PROPERTIES.builder()
       .headers(Map.of("compression", AmqpSettings.GZIP)).build();
 
-  /** What a publish declares first, once per connection: an exchange, or a notification queue. */
-  @FunctionalInterface
-  interface PublishDeclaration {
-    void declare(Declarer declarer) throws IOException;
+  /**
+   * What a publish declares first, once per connection: its exchange and, for a notification, the queue
+   * named after its routing key, bound to the exchange with that key, so that notifications wait for
+   * their first listener (oslo's notifier declares both before its first publish with a key). A value:
+   * publishing remembers the declarations it has made since the connection (re)opened.
+   *
+   * @param queue the queue bound with its own name as key, or null for the exchange alone
+   */
+  record Declaration(Topology.Exchange exchange, Topology.Queue queue) {
+
+    /** The exchange alone. */
+    static Declaration of(Topology.Exchange exchange) {
+      return new Declaration(exchange, null);
+    }
+
+    /** The exchange, and {@code queue} bound to it with the queue's name as routing key. */
+    static Declaration of(Topology.Exchange exchange, Topology.Queue queue) {
+      return new Declaration(exchange, queue);
+    }
+
+    void declare(Declarer declarer) throws IOException {
+      declarer.exchange(exchange);
+      if (queue != null) {
+        declarer.queue(queue);
+        declarer.bind(queue.name(), exchange.name(), queue.name());
+      }
+    }
   }
 
   /**
@@ -64,8 +87,8 @@ final class Publishing {
    */
   private final ConcurrentLinkedDeque<Publisher> idlePlain = new ConcurrentLinkedDeque<>();
   private final Set<Publisher> all = ConcurrentHashMap.newKeySet();
-  /** Keys of what publishing has declared since the connection (re)opened (see {@link Send#declarationKey}). */
-  private final Set<String> declared = ConcurrentHashMap.newKeySet();
+  /** What publishing has declared since the publishing connection (re)opened. */
+  private final Set<Declaration> declared = ConcurrentHashMap.newKeySet();
   /** Reply queue -> its current outage (see {@link #returnedWithoutConfirm}). */
   private final Map<String, Outage> missingReplyQueues = new ConcurrentHashMap<>();
 
@@ -76,25 +99,23 @@ final class Publishing {
   }
 
   /**
-   * Publishes an RPC request to {@code exchange}, after {@code declaration} when this connection has not
-   * made the declaration named {@code declarationKey}. A call's request (it has an expiration) goes without
-   * a publisher confirm unless mandatory: its reply is its confirmation.
+   * Publishes an RPC request to {@code first}'s exchange, after declaring {@code first} when this
+   * connection has not. A call's request (it has an expiration) goes without a publisher confirm unless
+   * mandatory: its reply is its confirmation.
    */
-  CompletableFuture<Void> request(String exchange, String declarationKey, PublishDeclaration declaration,
-                                  String routingKey, byte[] body, SendOptions options) {
+  CompletableFuture<Void> request(Declaration first, String routingKey, byte[] body, SendOptions options) {
     AMQP.BasicProperties props = options.expiration() == null ? properties()
         : properties().builder().expiration(Long.toString(options.expiration().toMillis())).build();
     // a call's reply is its confirmation; casts and mandatory requests wait for the broker's
     boolean confirm = options.expiration() == null || options.mandatory();
-    return submit(new Send(exchange, declarationKey, declaration, routingKey, options.mandatory(), props, wire(body),
+    return submit(new Send(first.exchange().name(), first, routingKey, options.mandatory(), props, wire(body),
         options.deadline(), options.retry(), confirm));
   }
 
-  /** Publishes a notification to {@code exchange}, with a publisher confirm, after its declaration (as {@link #request}). */
-  CompletableFuture<Void> notification(String exchange, String declarationKey, PublishDeclaration declaration,
-                                       String routingKey, byte[] body, SendOptions options) {
-    return submit(new Send(exchange, declarationKey, declaration, routingKey, options.mandatory(), properties(),
-        wire(body), options.deadline(), options.retry(), true));
+  /** Publishes a notification to {@code first}'s exchange, with a publisher confirm, after declaring {@code first}. */
+  CompletableFuture<Void> notification(Declaration first, String routingKey, byte[] body, SendOptions options) {
+    return submit(new Send(first.exchange().name(), first, routingKey, options.mandatory(), properties(), wire(body),
+        options.deadline(), options.retry(), true));
   }
 
   /**
@@ -103,7 +124,7 @@ final class Publishing {
    * and {@link #returnedWithoutConfirm} retries it, as oslo retries every 0.25 s (docs/wire-format.md).
    */
   CompletableFuture<Void> reply(String queue, byte[] body) {
-    return submit(new Send("", null, null, queue, true, properties(), wire(body), System.nanoTime() + 5_000_000_000L,
+    return submit(new Send("", null, queue, true, properties(), wire(body), System.nanoTime() + 5_000_000_000L,
         null, false));
   }
 
@@ -120,9 +141,8 @@ final class Publishing {
   /** One message on its way to the broker, retried while the connection is down. */
   private final class Send {
     final String exchange;
-    /** Names what {@link #declaration} declares in {@link #declared}; null: nothing (replies). */
-    final String declarationKey;
-    final PublishDeclaration declaration;
+    /** What to declare before publishing (see {@link #declared}); null: nothing (replies). */
+    final Declaration declaration;
     final String routingKey;
     final boolean mandatory;
     final AMQP.BasicProperties props;
@@ -133,11 +153,10 @@ final class Publishing {
     final CompletableFuture<Void> future = new CompletableFuture<>();
     int attempts;
 
-    Send(String exchange, String declarationKey, PublishDeclaration declaration, String routingKey, boolean mandatory,
-         AMQP.BasicProperties props, byte[] body, long deadline, Integer retry, boolean confirm) {
+    Send(String exchange, Declaration declaration, String routingKey, boolean mandatory, AMQP.BasicProperties props,
+         byte[] body, long deadline, Integer retry, boolean confirm) {
       this.confirm = confirm && settings.confirms;
       this.exchange = exchange;
-      this.declarationKey = declarationKey;
       this.declaration = declaration;
       this.routingKey = routingKey;
       this.mandatory = mandatory;
@@ -152,7 +171,7 @@ final class Publishing {
     }
 
     boolean ready() {
-      return (declarationKey == null || declared.contains(declarationKey)) && connections.canPublish();
+      return (declaration == null || declared.contains(declaration)) && connections.canPublish();
     }
 
     /** Publishes now; on a broken connection schedules another attempt. Runs on any thread. */
@@ -173,9 +192,9 @@ final class Publishing {
         return;
       }
       try {
-        if (declarationKey != null && !declared.contains(declarationKey)) {
+        if (declaration != null && !declared.contains(declaration)) {
           declaration.declare(declarer);
-          declared.add(declarationKey);
+          declared.add(declaration);
         }
         p.publish(exchange, routingKey, mandatory, props, body, future);
       } catch (IOException | RuntimeException e) {
@@ -254,7 +273,7 @@ final class Publishing {
       return;
     }
     // the body is as published (compressed already, when compressing)
-    connections.timer().schedule(() -> submit(new Send("", null, null, routingKey, true, properties(), body,
+    connections.timer().schedule(() -> submit(new Send("", null, routingKey, true, properties(), body,
         System.nanoTime() + 5_000_000_000L, null, false)), 250, TimeUnit.MILLISECONDS);
   }
 
