@@ -29,12 +29,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RabbitMQ driver transport: two {@link Connections}, as oslo keeps sending apart from listening,
- * {@link Publishing} on pooled channels, and the {@link Topology} decided at connect from the URL's
- * options and the broker's rules (RabbitMQ 4.3 refuses transient non-exclusive queues: probed once at
- * connect on RabbitMQ 3.13 and later).
+ * The RabbitMQ driver of one transport URL: oslo.messaging's rabbit-driver topology on RabbitMQ, so that
+ * oslo peers and Fjord share exchanges and queues (the bytes are in docs/wire-format.md, the flags are
+ * {@link Topology}'s, the README's "Brokers and deployments" says why). {@link Connections} holds its two
+ * connections, {@link Publishing} publishes, and each server, listener and reply queue consumes through a
+ * {@link Subscription}.
  *
- * <p>Never blocks a caller on the broker (see {@link Publishing}). Thread-safe.
+ * <p>What it declares and routes, {@code <exchange>} being the target's exchange, else the transport's
+ * control exchange ({@code openstack} by default):
+ * <ul>
+ *   <li><b>Calls and casts</b> to {@code <topic>} or {@code <topic>.<server>} are published to the topic
+ *       exchange {@code <exchange>} with that routing key, the exchange declared before the first publish
+ *       (a call with its timeout as expiration). An RPC server on a topic and server name declares and
+ *       consumes the queues {@code <topic>} (shared by the topic's servers: each request to one of them)
+ *       and {@code <topic>.<server>}, each bound to {@code <exchange>} with its own name as key.</li>
+ *   <li><b>Fanout casts</b> to {@code <topic>} are published to the fanout exchange {@code <topic>_fanout}
+ *       (auto-delete, not scoped by {@code <exchange>}) with an empty routing key; each server consumes a
+ *       queue of its own, {@code <topic>_fanout_<unique>}, bound to it, so every server listening gets a
+ *       copy. Under {@code rabbit_stream_fanout} the servers instead consume one stream
+ *       {@code <topic>_fanout} from {@code next}, and after a reconnect from the offset after the last
+ *       message they saw.</li>
+ *   <li><b>Replies and heartbeats</b> go to the caller's reply queue through the default exchange,
+ *       mandatory: a reply the broker returns (the queue is missing while its caller reconnects?) is
+ *       published again every 250 ms for up to {@code kombu_missing_consumer_retry_timeout}. A transport
+ *       declares its reply queue {@code reply_<unique>} lazily, consumes it with automatic
+ *       acknowledgement, and moves to a new one when the broker will not deliver from it again.</li>
+ *   <li><b>Notifications</b> of a priority on {@code <topic>} are published to {@code <exchange>} with
+ *       routing key {@code <topic>.<priority>}, after declaring the exchange and a queue of that name bound
+ *       with it, so they wait for their first listener. A listener without a pool consumes those queues
+ *       (competing with the other such listeners); a listener in pool {@code <pool>} consumes a queue
+ *       {@code <pool>} bound to every exchange and key it listens to.</li>
+ * </ul>
+ *
+ * <p>The topic exchange and the shared queues ({@code <topic>}, {@code <topic>.<server>}, notification
+ * and pool queues) are transient, as oslo's defaults, unless {@code amqp_durable_queues} or
+ * {@code rabbit_quorum_queue} (quorum queues, with the {@code rabbit_quorum_*} limits) make them durable,
+ * or the broker refuses transient non-exclusive queues (RabbitMQ 4.3's default: asked at connect);
+ * {@code amqp_auto_delete} makes them auto-delete. Reply and fanout queues belong to one process: exclusive, or quorum queues with
+ * {@code x-expires} under {@code rabbit_transient_quorum_queue} (the fanout exchange then durable);
+ * {@code use_queue_manager} names them {@code <host>:<process>:<n>} instead of a random {@code <unique>}.
+ * Servers and listeners acknowledge by hand, with a per-consumer prefetch ({@code rabbit_qos_prefetch_count},
+ * 64). Messages are persistent JSON ({@link Publishing#PROPERTIES}); casts, notifications and mandatory
+ * requests wait for a publisher confirm unless {@code confirms=false}.
+ *
+ * <p>Never blocks a caller on the broker (see {@link Publishing}). After a reconnect every subscription
+ * declares and consumes again. Thread-safe.
  */
 final class AmqpDriver implements Driver {
   private static final Logger log = LoggerFactory.getLogger(AmqpDriver.class);
