@@ -1,28 +1,21 @@
 package io.fjord.amqp;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Address;
-import com.rabbitmq.client.AddressResolver;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.Recoverable;
-import com.rabbitmq.client.RecoveryListener;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.fjord.rpc.BrokerInfo;
 import io.fjord.rpc.Capability;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.TransportException;
 import io.fjord.rpc.TransportOptions;
 import io.fjord.rpc.TransportUrl;
-import io.fjord.rpc.spi.DriverListener;
 import io.fjord.rpc.spi.Driver;
+import io.fjord.rpc.spi.DriverListener;
 import io.fjord.rpc.spi.MessageHandler;
 import io.fjord.rpc.spi.ReplyHandler;
 import io.fjord.rpc.spi.Routes;
 import io.fjord.rpc.spi.SendOptions;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,95 +24,80 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.Deflater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RabbitMQ driver transport: two connections, as oslo keeps sending apart from listening
- * (publishes on one, so broker flow control on publishers never stalls consumers; every consumer
- * on the other), a pool of confirm-mode publishing channels borrowed one thread at a time, and the
- * {@link Topology} decided at connect from the URL's options and the broker's rules (RabbitMQ 4.3
- * refuses transient non-exclusive queues: probed once at connect on RabbitMQ 3.13 and later).
+ * The RabbitMQ driver of one transport URL: oslo.messaging's rabbit-driver topology on RabbitMQ, so that
+ * oslo peers and Fjord share exchanges and queues (the bytes are in docs/wire-format.md, the flags are
+ * {@link Topology}'s, the README's "Brokers and deployments" says why). {@link Connections} holds its two
+ * connections, {@link Publishing} publishes, and each server, listener and reply queue consumes through a
+ * {@link Subscription}.
  *
- * <p>Never blocks a caller on the broker: a publish runs on the caller's thread only when the
- * connection is up and the exchange known; otherwise it goes to an I/O thread that declares the
- * exchange, or waits for the connection to come back, until the send's deadline. Thread-safe.
+ * <p>What it declares and routes, {@code <exchange>} being the target's exchange, else the transport's
+ * control exchange ({@code openstack} by default):
+ * <ul>
+ *   <li><b>Calls and casts</b> to {@code <topic>} or {@code <topic>.<server>} are published to the topic
+ *       exchange {@code <exchange>} with that routing key, the exchange declared before the first publish
+ *       (a call with its timeout as expiration). An RPC server on a topic and server name declares and
+ *       consumes the queues {@code <topic>} (shared by the topic's servers: each request to one of them)
+ *       and {@code <topic>.<server>}, each bound to {@code <exchange>} with its own name as key.</li>
+ *   <li><b>Fanout casts</b> to {@code <topic>} are published to the fanout exchange {@code <topic>_fanout}
+ *       (auto-delete, not scoped by {@code <exchange>}) with an empty routing key; each server consumes a
+ *       queue of its own, {@code <topic>_fanout_<unique>}, bound to it, so every server listening gets a
+ *       copy. Under {@code rabbit_stream_fanout} the servers instead consume one stream
+ *       {@code <topic>_fanout} from {@code next}, and after a reconnect from the offset after the last
+ *       message they saw.</li>
+ *   <li><b>Replies and heartbeats</b> go to the caller's reply queue through the default exchange,
+ *       mandatory: a reply the broker returns (the queue is missing while its caller reconnects?) is
+ *       published again every 250 ms for up to {@code kombu_missing_consumer_retry_timeout}. A transport
+ *       declares its reply queue {@code reply_<unique>} lazily, consumes it with automatic
+ *       acknowledgement, and moves to a new one when the broker will not deliver from it again.</li>
+ *   <li><b>Notifications</b> of a priority on {@code <topic>} are published to {@code <exchange>} with
+ *       routing key {@code <topic>.<priority>}, after declaring the exchange and a queue of that name bound
+ *       with it, so they wait for their first listener. A listener without a pool consumes those queues
+ *       (competing with the other such listeners); a listener in pool {@code <pool>} consumes a queue
+ *       {@code <pool>} bound to every exchange and key it listens to.</li>
+ * </ul>
+ *
+ * <p>The topic exchange and the shared queues ({@code <topic>}, {@code <topic>.<server>}, notification
+ * and pool queues) are transient, as oslo's defaults, unless {@code amqp_durable_queues} or
+ * {@code rabbit_quorum_queue} (quorum queues, with the {@code rabbit_quorum_*} limits) make them durable,
+ * or the broker refuses transient non-exclusive queues (RabbitMQ 4.3's default: asked at connect);
+ * {@code amqp_auto_delete} makes them auto-delete. Reply and fanout queues belong to one process: exclusive, or quorum queues with
+ * {@code x-expires} under {@code rabbit_transient_quorum_queue} (the fanout exchange then durable);
+ * {@code use_queue_manager} names them {@code <host>:<process>:<n>} instead of a random {@code <unique>}.
+ * Servers and listeners acknowledge by hand, with a per-consumer prefetch ({@code rabbit_qos_prefetch_count},
+ * 64). Messages are persistent JSON ({@link Publishing#PROPERTIES}); casts, notifications and mandatory
+ * requests wait for a publisher confirm unless {@code confirms=false}.
+ *
+ * <p>Never blocks a caller on the broker (see {@link Publishing}). After a reconnect every subscription
+ * declares and consumes again. Thread-safe.
  */
 final class AmqpDriver implements Driver {
   private static final Logger log = LoggerFactory.getLogger(AmqpDriver.class);
-  private static final AtomicInteger IDS = new AtomicInteger();
   /** Notices about options, logged once per JVM. */
   private static final Set<String> NOTICED = ConcurrentHashMap.newKeySet();
 
-  static final AMQP.BasicProperties PROPERTIES = new AMQP.BasicProperties.Builder()
-      .contentType("application/json").contentEncoding("utf-8").headers(Map.of()).deliveryMode(2).priority(0).build();
-  private static final AMQP.BasicProperties COMPRESSED = PROPERTIES.builder()
-      .headers(Map.of("compression", AmqpSettings.GZIP)).build();
-
-  private final TransportUrl url;
   private final AmqpSettings settings;
   private final String controlExchange;
-  private final java.time.Duration closeTimeout;
-  private final Connection publishConnection;
-  private final Connection consumeConnection;
-  private final BrokerInfo broker;
+  private final Connections connections;
   private final Topology topology;
+  private final Publishing publishing;
   private final QueueManager queueManager;
-  private final Declarer publishDeclarer;
   private final Declarer consumeDeclarer;
   private final Subscription.Timing timing;
-  private final ExecutorService io;
-  private final ScheduledExecutorService timer;
-  /** Confirm-mode channels: casts, notifications, mandatory requests. */
-  private final ConcurrentLinkedDeque<Publisher> idleConfirming = new ConcurrentLinkedDeque<>();
-  /**
-   * Channels without confirms: call requests (the reply is the confirmation) and replies and
-   * heartbeats (a missing reply queue shows as a basic.return, retried; docs/wire-format.md §3.4).
-   */
-  private final ConcurrentLinkedDeque<Publisher> idlePlain = new ConcurrentLinkedDeque<>();
-  /** Reply queue -> when a reply to it first came back unroutable. */
-  private final Map<String, Outage> missingReplyQueues = new ConcurrentHashMap<>();
-
-  /**
-   * A reply queue seen missing: since when, and when a reply to it last came back. Returns more than
-   * {@link #OUTAGE_GAP} apart are separate outages, each retried for the whole reply retry timeout.
-   */
-  private record Outage(long since, long lastReturn) {
-  }
-
-  private static final long OUTAGE_GAP = java.time.Duration.ofSeconds(2).toNanos();
-  private final Set<Publisher> all = ConcurrentHashMap.newKeySet();
-  /** Keys of what publishing has declared since the connection (re)opened (see {@link Send#declarationKey}). */
-  private final Set<String> declared = ConcurrentHashMap.newKeySet();
   private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
-  private volatile boolean blocked;
-  private volatile String blockedReason;
-  private volatile boolean closed;
   private volatile ReplyHandler replyHandler;
   private volatile String replyQueue;
   private Subscription replySubscription;
-
-  /** Opens a connection: amqp-client's factory, or a test's stand-in. */
-  @FunctionalInterface
-  interface Connector {
-    Connection connect(ConnectionFactory factory, AddressResolver hosts, String name) throws IOException, TimeoutException;
-  }
 
   AmqpDriver(TransportUrl url, TransportOptions options) {
     this(url, options, (factory, hosts, name) -> factory.newConnection(null, hosts, name));
   }
 
-  AmqpDriver(TransportUrl url, TransportOptions options, Connector connector) {
-    this.url = url;
+  AmqpDriver(TransportUrl url, TransportOptions options, Connections.Connector connector) {
     this.settings = AmqpSettings.from(url);
     for (AmqpSettings.Notice n : settings.notices) {
       if (NOTICED.add(n.key() + n.text())) {
@@ -131,418 +109,71 @@ final class AmqpDriver implements Driver {
       }
     }
     this.controlExchange = options.controlExchange();
-    this.closeTimeout = options.closeTimeout();
     this.timing = new Subscription.Timing(settings.recoveryInterval, settings.reconnectDelay, settings.reconnectSplay);
-    int id = IDS.incrementAndGet();
-    this.io = Executors.newCachedThreadPool(daemon("fjord-amqp-io-" + id + "-"));
-    this.timer = Executors.newSingleThreadScheduledExecutor(daemon("fjord-amqp-timer-" + id + "-"));
-    TlsContexts.Tls tls = settings.ssl ? TlsContexts.create(url, settings) : null;
-    ConnectionFactory factory = ConnectionFactories.create(url, settings, tls);
-    List<Address> addresses = ConnectionFactories.addresses(url, settings);
-    ConnectionFactories.Failover publishHosts = new ConnectionFactories.Failover(addresses, settings.failover);
-    ConnectionFactories.Failover consumeHosts = new ConnectionFactories.Failover(addresses, settings.failover);
-    String name = options.connectionName();
-    Connection pub = null;
-    Connection con = null;
-    try {
-      pub = connector.connect(factory, publishHosts, name + ":publish");
-      con = connector.connect(factory, consumeHosts, name + ":consume");
-      this.broker = brokerInfo(con.getServerProperties());
-      boolean refused = mayDeclareTransientQueues()
-          && refusesTransientQueues(connector, factory, consumeHosts, name);
-      if (refused && Boolean.FALSE.equals(settings.durableOption)) {
-        throw new IllegalArgumentException("Option amqp_durable_queues=false in transport URL " + url + " asks for "
-            + "transient shared queues, which " + broker + " refuses (its deprecated feature transient_nonexcl_queues "
-            + "is denied, as by default from RabbitMQ 4.3); remove the option (Fjord then declares durable queues), or "
-            + "set amqp_durable_queues=true or rabbit_quorum_queue=true");
-      }
-      this.topology = new Topology(settings, refused);
-    } catch (IOException | TimeoutException | RuntimeException e) {
-      for (Connection c : new Connection[] {pub, con}) {
-        if (c != null) {
-          c.abort(1000);
-        }
-      }
-      io.shutdownNow();
-      timer.shutdownNow();
-      if (e instanceof IllegalArgumentException iae) {
-        throw iae;
-      }
-      throw AmqpErrors.translate("Cannot connect to " + url, e, tls == null ? null : tls.client().refusalHint());
-    }
-    this.publishConnection = pub;
-    this.consumeConnection = con;
-    publishHosts.connectedTo(pub.getAddress(), pub.getPort());
-    consumeHosts.connectedTo(con.getAddress(), con.getPort());
+    this.connections = new Connections(url, settings, options, connector);
+    this.topology = connections.topology();
     this.queueManager = settings.queueManager ? new QueueManager(settings.hostname, settings.processname) : null;
-    this.publishDeclarer = new Declarer(publishConnection, "publishing");
-    this.consumeDeclarer = new Declarer(consumeConnection, "consuming");
-    log.info("Connected to {} at {}:{} (virtual host {}) as '{}': {}", broker, con.getAddress().getHostAddress(),
-        con.getPort(), url.virtualHost(), name, topology.describe());
-    watch(publishHosts, consumeHosts);
-  }
-
-  /** Whether this configuration might declare a transient non-exclusive queue on this broker. */
-  private boolean mayDeclareTransientQueues() {
-    return !settings.quorum && !Boolean.TRUE.equals(settings.durableOption) && broker.product().equals("RabbitMQ")
-        && broker.isAtLeast(3, 13);
-  }
-
-  /**
-   * Asks the broker whether it refuses transient non-exclusive queues (RabbitMQ 4.3's default, and
-   * 4.0-4.2's with {@code deprecated_features.permit.transient_nonexcl_queues = false}), on a connection
-   * of its own: a refusal (541) closes the whole connection.
-   */
-  private boolean refusesTransientQueues(Connector connector, ConnectionFactory factory,
-                                         ConnectionFactories.Failover hosts, String name)
-      throws IOException, TimeoutException {
-    ConnectionFactory f = factory.clone();
-    f.setAutomaticRecoveryEnabled(false);
-    // a refusal closes the socket under amqp-client's reader: expected here, not worth its warning
-    f.setExceptionHandler(new com.rabbitmq.client.impl.ForgivingExceptionHandler() {
+    this.publishing = new Publishing(connections, settings);
+    this.consumeDeclarer = new Declarer(connections.consumeConnection(), "consuming");
+    connections.watch(new Connections.Events() {
       @Override
-      public void handleUnexpectedConnectionDriverException(Connection conn, Throwable exception) {
-        log.debug("Probe connection closed: {}", exception.toString());
-      }
-    });
-    Connection probe = connector.connect(f, hosts, name + ":probe");
-    try {
-      Channel ch = probe.createChannel();
-      String q = "fjord.probe." + UUID.randomUUID().toString().replace("-", "");
-      try {
-        ch.queueDeclare(q, false, false, false, Map.of("x-expires", 10_000));
-        ch.queueDelete(q);
-        return false;
-      } catch (IOException e) {
-        String text = AmqpErrors.replyText(e);
-        if (text != null && text.contains("transient_nonexcl_queues")) {
-          return true;
-        }
-        log.warn("Could not tell whether {} refuses transient queues ({}); assuming it accepts them", broker,
-            AmqpErrors.describe(e));
-        return false;
-      }
-    } finally {
-      probe.abort(1000);
-    }
-  }
-
-  private static BrokerInfo brokerInfo(Map<String, Object> properties) {
-    Object product = properties.get("product");
-    Object version = properties.get("version");
-    return new BrokerInfo(product == null ? "unknown" : product.toString(), version == null ? "unknown" : version.toString());
-  }
-
-  private void watch(ConnectionFactories.Failover publishHosts, ConnectionFactories.Failover consumeHosts) {
-    publishConnection.addBlockedListener(reason -> {
-      blockedReason = reason;
-      blocked = true;
-      log.warn("The broker blocks publishing on {}: {}", url, reason);
-    }, () -> {
-      blocked = false;
-      log.info("The broker unblocked publishing on {}", url);
-    });
-    ((Recoverable) publishConnection).addRecoveryListener(new RecoveryListener() {
-      @Override
-      public void handleRecovery(Recoverable recoverable) {
-        declared.clear();
-        publishHosts.connectedTo(publishConnection.getAddress(), publishConnection.getPort());
-        log.info("Publishing connection to {} recovered ({}:{})", url, publishConnection.getAddress().getHostAddress(),
-            publishConnection.getPort());
+      public void publishingReset() {
+        publishing.forgetDeclarations();
       }
 
       @Override
-      public void handleRecoveryStarted(Recoverable recoverable) {
-        declared.clear();
-      }
-    });
-    consumeConnection.addShutdownListener(cause -> {
-      if (!cause.isInitiatedByApplication()) {
-        log.warn("Lost the consuming connection to {}: {}; reconnecting", url, AmqpErrors.describe(cause));
+      public void consumingLost(ShutdownSignalException cause) {
         ReplyHandler h = replyHandler;
         if (h != null) {
           h.onReplyPathLost(new TransportException("connection lost: " + AmqpErrors.describe(cause), cause));
         }
       }
-    });
-    ((Recoverable) consumeConnection).addRecoveryListener(new RecoveryListener() {
-      @Override
-      public void handleRecovery(Recoverable recoverable) {
-        consumeHosts.connectedTo(consumeConnection.getAddress(), consumeConnection.getPort());
-        log.info("Consuming connection to {} recovered ({}:{}); re-declaring queues", url,
-            consumeConnection.getAddress().getHostAddress(), consumeConnection.getPort());
-        io.execute(() -> subscriptions.forEach(Subscription::recover));
-      }
 
       @Override
-      public void handleRecoveryStarted(Recoverable recoverable) {
-        // nothing: calls waiting on replies were failed when the connection dropped
+      public void consumingRecovered() {
+        connections.io().execute(() -> subscriptions.forEach(Subscription::recover));
       }
     });
-  }
-
-  private static ThreadFactory daemon(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
-  AmqpSettings settings() {
-    return settings;
-  }
-
-  Topology topology() {
-    return topology;
-  }
-
-  /** The send's deadline as a {@link System#nanoTime()} reading, whatever clock it was made on. */
-  private static long systemDeadline(SendOptions options) {
-    return System.nanoTime() + options.deadline().remainingNanos();
   }
 
   @Override
   public Set<Capability> capabilities() {
-    var c = java.util.EnumSet.of(Capability.RPC, Capability.NOTIFICATIONS,
-        Capability.REQUEUE, Capability.EXPIRATION);
+    var c = EnumSet.of(Capability.RPC, Capability.NOTIFICATIONS, Capability.REQUEUE, Capability.EXPIRATION);
     if (settings.confirms) {
       c.add(Capability.PUBLISHER_CONFIRMS);
     }
     if (settings.quorum) {
       c.add(Capability.DELIVERY_LIMIT);
     }
-    return java.util.Collections.unmodifiableSet(c);
+    return Collections.unmodifiableSet(c);
   }
 
   @Override
   public BrokerInfo brokerInfo() {
-    return broker;
+    return connections.broker();
   }
 
   // ------------------------------------------------------------------ sending
 
-  /** What a publish declares first, once per connection: an exchange, or a notification queue. */
-  @FunctionalInterface
-  private interface PublishDeclaration {
-    void declare(Declarer declarer) throws IOException;
-  }
-
-  /** One message on its way to the broker, retried while the connection is down. */
-  private final class Send {
-    final String exchange;
-    /** Names what {@link #declaration} declares in {@link #declared}; null: nothing (replies). */
-    final String declarationKey;
-    final PublishDeclaration declaration;
-    final String routingKey;
-    final boolean mandatory;
-    final AMQP.BasicProperties props;
-    final byte[] body;
-    final long deadline;
-    final Integer retry;
-    final boolean confirm;
-    final CompletableFuture<Void> future = new CompletableFuture<>();
-    int attempts;
-
-    Send(String exchange, String declarationKey, PublishDeclaration declaration, String routingKey, boolean mandatory,
-         AMQP.BasicProperties props, byte[] body, long deadline, Integer retry, boolean confirm) {
-      this.confirm = confirm && settings.confirms;
-      this.exchange = exchange;
-      this.declarationKey = declarationKey;
-      this.declaration = declaration;
-      this.routingKey = routingKey;
-      this.mandatory = mandatory;
-      this.props = props;
-      this.body = body;
-      this.deadline = deadline;
-      this.retry = retry;
-    }
-
-    String what() {
-      return "publish to exchange '" + exchange + "' with routing key '" + routingKey + "'";
-    }
-
-    boolean ready() {
-      return (declarationKey == null || declared.contains(declarationKey)) && publishConnection.isOpen() && !blocked;
-    }
-
-    /** Publishes now; on a broken connection schedules another attempt. Runs on any thread. */
-    void attempt() {
-      if (closed) {
-        future.completeExceptionally(new TransportException("Transport " + url + " is closed"));
-        return;
-      }
-      if (!publishConnection.isOpen() || blocked) {
-        retryLater(null);
-        return;
-      }
-      Publisher p;
-      try {
-        p = borrow(confirm);
-      } catch (IOException | RuntimeException e) {
-        retryLater(e);
-        return;
-      }
-      try {
-        if (declarationKey != null && !declared.contains(declarationKey)) {
-          declaration.declare(publishDeclarer);
-          declared.add(declarationKey);
-        }
-        p.publish(exchange, routingKey, mandatory, props, body, future);
-      } catch (IOException | RuntimeException e) {
-        if (!publishConnection.isOpen() || AmqpErrors.isConnectionLevel(e) && !(e instanceof TransportException)) {
-          retryLater(e);
-        } else {
-          future.completeExceptionally(e instanceof TransportException t ? t : AmqpErrors.translate("Cannot " + what(), e));
-        }
-      } finally {
-        release(p, confirm);
-      }
-    }
-
-    private void retryLater(Exception cause) {
-      attempts++;
-      long delay = Math.min(1000, 50L << Math.min(attempts, 5)) * 1_000_000L;
-      if ((retry != null && attempts > retry) || System.nanoTime() + delay - deadline > 0) {
-        String why = blocked && publishConnection.isOpen()
-            ? "The broker at " + url + " blocks publishers (resource alarm: " + blockedReason + "): could not " + what()
-                + " before the deadline"
-            : "Not connected to the broker at " + url + ": could not " + what() + " after " + attempts + " attempt(s)"
-                + (cause == null ? "" : " (" + AmqpErrors.describe(cause) + ")");
-        future.completeExceptionally(new TransportException(why, cause));
-        return;
-      }
-      timer.schedule(() -> io.execute(this::attempt), delay, TimeUnit.NANOSECONDS);
-    }
-  }
-
-  private Publisher borrow(boolean confirm) throws IOException {
-    ConcurrentLinkedDeque<Publisher> idle = confirm ? idleConfirming : idlePlain;
-    Publisher p;
-    while ((p = idle.pollFirst()) != null) {
-      if (p.isOpen()) {
-        return p;
-      }
-      discard(p);
-    }
-    p = new Publisher(publishConnection, confirm, this::returnedWithoutConfirm);
-    all.add(p);
-    return p;
-  }
-
-  private void release(Publisher p, boolean confirm) {
-    // a closed channel on a live connection was broken by a channel error: replace it; during a
-    // connection outage keep it, amqp-client reopens it with the connection; a channel that got a
-    // nack is replaced too (Publisher#refused)
-    if (closed || (!p.isOpen() && publishConnection.isOpen()) || p.refused()) {
-      discard(p);
-    } else {
-      (confirm ? idleConfirming : idlePlain).offerFirst(p);
-    }
-  }
-
-  /**
-   * A reply or heartbeat came back unroutable: its reply queue is missing, perhaps while the caller
-   * reconnects. Retried every 250 ms until the queue has been missing for the reply retry timeout.
-   */
-  private void returnedWithoutConfirm(String exchange, String routingKey, byte[] body, String why) {
-    if (!exchange.isEmpty() || closed) {
-      log.debug("Dropping an unroutable message to exchange '{}': {}", exchange, why);
-      return;
-    }
-    long now = System.nanoTime();
-    Outage outage = missingReplyQueues.compute(routingKey, (k, o) ->
-        o == null || now - o.lastReturn() > OUTAGE_GAP ? new Outage(now, now) : new Outage(o.since(), now));
-    if (missingReplyQueues.size() > 64) {
-      // queues that came back (or whose callers left) stop returning: forget them
-      missingReplyQueues.values().removeIf(o -> now - o.lastReturn() > settings.replyRetryTimeout.toNanos() + OUTAGE_GAP);
-    }
-    if (now - outage.since() > settings.replyRetryTimeout.toNanos()) {
-      missingReplyQueues.remove(routingKey);
-      log.warn("Abandoning a reply to queue '{}', missing for over {} s (the caller is gone?)", routingKey,
-          settings.replyRetryTimeout.toSeconds());
-      return;
-    }
-    // the body is as published (compressed already, when compressing)
-    AMQP.BasicProperties props = settings.compression == null ? PROPERTIES : COMPRESSED;
-    timer.schedule(() -> submit(new Send("", null, null, routingKey, true, props, body,
-        System.nanoTime() + 5_000_000_000L, null, false)), 250, TimeUnit.MILLISECONDS);
-  }
-
-  private void discard(Publisher p) {
-    all.remove(p);
-    p.discard();
-  }
-
-  private CompletableFuture<Void> submit(Send send) {
-    if (send.ready()) {
-      send.attempt();
-    } else {
-      io.execute(send::attempt);
-    }
-    return send.future;
-  }
-
-  /** The body as it goes on the wire: compressed as kombu does with {@code kombu_compression=gzip}. */
-  private byte[] wire(byte[] body) {
-    if (settings.compression == null) {
-      return body;
-    }
-    Deflater deflater = new Deflater();
-    try {
-      deflater.setInput(body);
-      deflater.finish();
-      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, body.length / 2));
-      byte[] buf = new byte[8192];
-      while (!deflater.finished()) {
-        out.write(buf, 0, deflater.deflate(buf));
-      }
-      return out.toByteArray();
-    } finally {
-      deflater.end();
-    }
-  }
-
-  private AMQP.BasicProperties properties() {
-    return settings.compression == null ? PROPERTIES : COMPRESSED;
-  }
-
   @Override
   public CompletableFuture<Void> send(Target target, byte[] body, SendOptions options) {
-    AMQP.BasicProperties props = options.expiration() == null ? properties()
-        : properties().builder().expiration(Long.toString(options.expiration().toMillis())).build();
-    // a call's reply is its confirmation; casts and mandatory requests wait for the broker's
-    boolean confirm = options.expiration() == null || options.mandatory();
     Topology.Exchange x = target.fanout() ? topology.fanoutExchange(target.topic())
         : topology.topicExchange(Routes.exchange(target, controlExchange));
-    Send send = new Send(x.name(), "exchange " + x.name(), d -> d.exchange(x), target.fanout() ? ""
-        : Routes.routingKey(target), options.mandatory(), props, wire(body), systemDeadline(options), options.retry(), confirm);
-    return submit(send);
+    return publishing.request(Publishing.Declaration.of(x), target.fanout() ? "" : Routes.routingKey(target), body,
+        options);
   }
 
-  /**
-   * Publishes without confirm (a reply's delivery shows in the caller, not here); when the reply queue
-   * is missing the broker returns it and {@link #returnedWithoutConfirm} retries it, as oslo retries
-   * every 0.25 s (docs/wire-format.md §3.4) in case the caller is reconnecting.
-   */
   @Override
   public CompletableFuture<Void> sendReply(String queue, byte[] body) {
-    return submit(new Send("", null, null, queue, true, properties(), wire(body), System.nanoTime() + 5_000_000_000L,
-        null, false));
+    return publishing.reply(queue, body);
   }
 
   @Override
   public CompletableFuture<Void> sendNotification(Target target, String priority, byte[] body, SendOptions options) {
     Topology.Exchange x = topology.topicExchange(Routes.exchange(target, controlExchange));
     String key = Routes.notificationKey(target.topic(), priority);
-    Topology.Queue q = topology.notificationQueue(key);
     // oslo declares the exchange and a queue named after the key before its first publish with it
-    return submit(new Send(x.name(), "queue " + x.name() + " -> " + key, d -> {
-      d.exchange(x);
-      d.queue(q);
-      d.bind(key, x.name(), key);
-    }, key, options.mandatory(), properties(), wire(body), systemDeadline(options), options.retry(), true));
+    return publishing.notification(Publishing.Declaration.of(x, topology.notificationQueue(key)), key, body, options);
   }
 
   // ------------------------------------------------------------------ consuming
@@ -551,12 +182,19 @@ final class AmqpDriver implements Driver {
     return queueManager != null ? queueManager.next() : UUID.randomUUID().toString().replace("-", "");
   }
 
+  /** A subscription on the consuming connection, not started yet. */
+  private Subscription subscription(String description, int prefetch, List<Subscription.QueueSpec> queues,
+                                    MessageHandler handler, Runnable onQueueLost) {
+    return new Subscription(description, connections.consumeConnection(), consumeDeclarer, prefetch, queues, handler,
+        connections.io(), connections.timer(), timing, onQueueLost);
+  }
+
   @Override
   public synchronized String openReplyQueue(ReplyHandler handler) {
     if (replyQueue != null) {
       throw new IllegalStateException("reply queue already open");
     }
-    ensureOpen();
+    connections.ensureOpen();
     this.replyHandler = handler;
     replySubscription = startReplySubscription(handler);
     return replyQueue;
@@ -566,13 +204,12 @@ final class AmqpDriver implements Driver {
   private Subscription startReplySubscription(ReplyHandler handler) {
     String name = Routes.replyQueue(unique());
     Topology.Queue q = topology.replyQueue(name);
-    Subscription s = new Subscription("reply queue " + name, consumeConnection, consumeDeclarer, 0,
+    Subscription s = subscription("reply queue " + name, 0,
         List.of(new Subscription.QueueSpec(q, d -> d.queue(q), topology.consumerArguments(q), true)),
-        handler::onReply, io, timer, timing,
-        () -> handler.onReplyPathLost(new TransportException("reply queue " + name + " was lost")));
+        handler::onReply, () -> handler.onReplyPathLost(new TransportException("reply queue " + name + " was lost")));
     s.start();
     subscriptions.add(s);
-    s.giveUpWhenStuck(() -> io.execute(() -> moveReplyQueue(handler, s)));
+    s.giveUpWhenStuck(() -> connections.io().execute(() -> moveReplyQueue(handler, s)));
     replyQueue = name;
     return s;
   }
@@ -585,7 +222,7 @@ final class AmqpDriver implements Driver {
     String old;
     Subscription next;
     synchronized (this) {
-      if (closed || replySubscription != stuck) {
+      if (connections.isClosed() || replySubscription != stuck) {
         return;
       }
       old = replyQueue;
@@ -595,8 +232,8 @@ final class AmqpDriver implements Driver {
       } catch (RuntimeException e) {
         log.warn("Could not declare a new reply queue instead of '{}': {}; retrying", old, e.getMessage());
         subscriptions.add(stuck);
-        timer.schedule(() -> io.execute(() -> moveReplyQueue(handler, stuck)), settings.recoveryInterval.toNanos(),
-            TimeUnit.NANOSECONDS);
+        connections.timer().schedule(() -> connections.io().execute(() -> moveReplyQueue(handler, stuck)),
+            settings.recoveryInterval.toNanos(), TimeUnit.NANOSECONDS);
         return;
       }
       replySubscription = next;
@@ -608,7 +245,7 @@ final class AmqpDriver implements Driver {
 
   @Override
   public DriverListener listen(Target target, MessageHandler handler) {
-    ensureOpen();
+    connections.ensureOpen();
     String exchange = Routes.exchange(target, controlExchange);
     String topic = target.topic();
     String serverQueue = Routes.routingKey(target);
@@ -631,15 +268,13 @@ final class AmqpDriver implements Driver {
       d.bind(fanout.name(), fanoutX.name(), topic);
       return declared;
     }, topology.consumerArguments(fanout), false));
-    Subscription s = new Subscription("RPC server on " + target, consumeConnection, consumeDeclarer, settings.prefetch,
-        queues, handler, io, timer, timing, null);
-    return started(s);
+    return started(subscription("RPC server on " + target, settings.prefetch, queues, handler, null));
   }
 
   @Override
   public DriverListener listenForNotifications(List<Target> targets, Set<String> priorities, String pool,
                                                MessageHandler handler) {
-    ensureOpen();
+    connections.ensureOpen();
     // queue -> (exchange, binding key) pairs
     Map<String, List<String[]>> bindings = new LinkedHashMap<>();
     for (Target t : targets) {
@@ -661,9 +296,8 @@ final class AmqpDriver implements Driver {
         return declared;
       }, topology.consumerArguments(q), false));
     });
-    Subscription s = new Subscription("notification listener on " + bindings.keySet(), consumeConnection,
-        consumeDeclarer, settings.prefetch, queues, handler, io, timer, timing, null);
-    return started(s);
+    return started(subscription("notification listener on " + bindings.keySet(), settings.prefetch, queues, handler,
+        null));
   }
 
   /** Starts {@code s} and tracks it for recovery until it is closed. */
@@ -680,7 +314,7 @@ final class AmqpDriver implements Driver {
       public OptionalInt deliveryLimit() {
         OptionalInt lowest = OptionalInt.empty();
         for (Topology.Queue q : s.declaredQueues()) {
-          OptionalInt limit = Topology.deliveryLimit(q, broker);
+          OptionalInt limit = Topology.deliveryLimit(q, connections.broker());
           if (limit.isPresent() && (lowest.isEmpty() || limit.getAsInt() < lowest.getAsInt())) {
             lowest = limit;
           }
@@ -696,15 +330,6 @@ final class AmqpDriver implements Driver {
     };
   }
 
-  private void ensureOpen() {
-    if (closed) {
-      throw new TransportException("Transport " + url + " is closed");
-    }
-    if (!consumeConnection.isOpen()) {
-      throw new TransportException("Not connected to the broker at " + url + " (reconnecting)");
-    }
-  }
-
   // ------------------------------------------------------------------ closing
 
   /**
@@ -713,41 +338,15 @@ final class AmqpDriver implements Driver {
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    CompletableFuture<Void> graceful = CompletableFuture.runAsync(() -> {
+    connections.close(() -> {
       subscriptions.forEach(Subscription::close);
       subscriptions.clear();
-      all.forEach(Publisher::discard);
-      int ms = (int) Math.min(5000, Math.max(1000, settings.connectionTimeout.toMillis()));
-      for (Connection c : new Connection[] {consumeConnection, publishConnection}) {
-        try {
-          c.close(ms);
-        } catch (IOException | RuntimeException e) {
-          c.abort(ms);
-        }
-      }
-    }, io);
-    try {
-      graceful.get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      log.warn("Closing {} took longer than {} ms; aborting the connections", url, closeTimeout.toMillis());
-    } catch (java.util.concurrent.ExecutionException e) {
-      log.warn("Error closing {}: {}", url, AmqpErrors.describe(e.getCause()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      consumeConnection.abort(1000);
-      publishConnection.abort(1000);
-      io.shutdownNow();
-      timer.shutdownNow();
-    }
+      publishing.close();
+    });
   }
 
   @Override
   public String toString() {
-    return "AmqpDriver{" + url + "}";
+    return "AmqpDriver{" + connections.url() + "}";
   }
 }

@@ -17,10 +17,11 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * One publishing channel, with or without publisher confirms. Used by one thread at a time (borrowed from
- * {@link AmqpDriver}'s pool); its listeners run on the connection's I/O thread.
+ * {@link Publishing}'s pools); its listeners run on the connection's I/O thread.
  *
  * <p>Every publish is tracked by confirm sequence number and completed exactly once: acked (or
- * failed when a {@code basic.return} for it came first, docs/wire-format.md §2.2), nacked, or failed when
+ * failed when a {@code basic.return} for it came first: the broker sends the return before the ack of an
+ * unroutable mandatory message, docs/wire-format.md §2.2), nacked, or failed when
  * the channel shuts down before the confirm. Sequence numbers restart after connection recovery, so
  * nothing outstanding survives a shutdown.
  */
@@ -81,10 +82,6 @@ final class Publisher implements ConfirmListener, ReturnListener, ShutdownListen
    */
   boolean refused() {
     return refused;
-  }
-
-  Channel channel() {
-    return channel;
   }
 
   /** Publishes; {@code future} completes on the confirm (at once when confirms are off). */

@@ -437,10 +437,6 @@ final class Subscription implements DriverListener {
     }
   }
 
-  boolean isClosed() {
-    return closed;
-  }
-
   /** The queues as declared on the broker so far (after adoption, the existing ones' flags). */
   java.util.Collection<Topology.Queue> declaredQueues() {
     return actual.values();

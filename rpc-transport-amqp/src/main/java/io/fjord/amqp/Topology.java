@@ -49,11 +49,6 @@ final class Topology {
       arguments = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
     }
 
-    /** True when RabbitMQ 4.3's default rules accept it: no transient queue that is not exclusive. */
-    boolean validOnRabbit43() {
-      return durable || exclusive;
-    }
-
     String flags() {
       return "durable=" + durable + ", exclusive=" + exclusive + ", auto_delete=" + autoDelete + ", arguments="
           + arguments;
@@ -72,10 +67,6 @@ final class Topology {
     this.settings = settings;
     this.transientRefused = transientRefused;
     this.sharedDurable = settings.quorum || (settings.durableOption != null ? settings.durableOption : transientRefused);
-  }
-
-  boolean sharedDurable() {
-    return sharedDurable;
   }
 
   /** The control (or target) exchange of RPC requests and notifications. */

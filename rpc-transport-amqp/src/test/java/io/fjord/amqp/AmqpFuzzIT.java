@@ -87,7 +87,7 @@ class AmqpFuzzIT {
         long otherThreadsBefore = otherThreads();
 
         Random random = new Random(42);
-        com.rabbitmq.client.AMQP.BasicProperties props = AmqpDriver.PROPERTIES;
+        com.rabbitmq.client.AMQP.BasicProperties props = Publishing.PROPERTIES;
         for (int i = 0; i < 10_000; i++) {
           ch.basicPublish(exchange, topic, props, mangle(random, i));
         }

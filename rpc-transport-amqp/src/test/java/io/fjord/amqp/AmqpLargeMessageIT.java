@@ -62,7 +62,7 @@ class AmqpLargeMessageIT {
             + "\"}, \"_msg_id\": \"big\", \"_reply_q\": \"" + replyQ + "\", \"_timeout\": null, \"_unique_id\": \"u-big\"}";
         byte[] body = ("{\"oslo.version\": \"2.0\", \"oslo.message\": " + JSON.writeValueAsString(inner) + "}")
             .getBytes(StandardCharsets.UTF_8);
-        ch.basicPublish(exchange, topic, AmqpDriver.PROPERTIES, body);
+        ch.basicPublish(exchange, topic, Publishing.PROPERTIES, body);
 
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         GetResponse r = null;

@@ -105,9 +105,9 @@ class AmqpMalformedInputIT {
 
   @Test
   void undecodableBodiesAreRejectedAndTheServerKeepsServing() throws Exception {
-    publish("this is not json", AmqpDriver.PROPERTIES);
-    publish("{\"oslo.version\": \"3.0\", \"oslo.message\": \"{}\"}", AmqpDriver.PROPERTIES);
-    publish("{\"oslo.version\": \"2.0\", \"oslo.message\": {\"method\": \"add\"}}", AmqpDriver.PROPERTIES);
+    publish("this is not json", Publishing.PROPERTIES);
+    publish("{\"oslo.version\": \"3.0\", \"oslo.message\": \"{}\"}", Publishing.PROPERTIES);
+    publish("{\"oslo.version\": \"2.0\", \"oslo.message\": {\"method\": \"add\"}}", Publishing.PROPERTIES);
     publish(envelope(request("\"add\"", "{\"a\": 1, \"b\": 2}", "")), new AMQP.BasicProperties.Builder().build());
     assertStillServingAndQueueDrained();
     // none of them produced a reply: no reply address could be trusted, or no content type
@@ -116,7 +116,7 @@ class AmqpMalformedInputIT {
 
   @Test
   void unknownMethodGetsNoSuchMethod() throws Exception {
-    publish(envelope(request("\"nope\"", "{}", "")), AmqpDriver.PROPERTIES);
+    publish(envelope(request("\"nope\"", "{}", "")), Publishing.PROPERTIES);
     JsonNode f = failure();
     assertThat(f.get("class").asText()).isEqualTo("NoSuchMethod");
     assertThat(f.get("message").asText()).isEqualTo("Endpoint does not support RPC method nope");
@@ -125,17 +125,17 @@ class AmqpMalformedInputIT {
 
   @Test
   void missingMethodWrongArgumentsAndWrongTypesGetTypeError() throws Exception {
-    publish(envelope(request("null", "{}", "")), AmqpDriver.PROPERTIES);
+    publish(envelope(request("null", "{}", "")), Publishing.PROPERTIES);
     assertThat(failure().get("class").asText()).isEqualTo("TypeError");
-    publish(envelope(request("\"add\"", "[1, 2]", "")), AmqpDriver.PROPERTIES);
+    publish(envelope(request("\"add\"", "[1, 2]", "")), Publishing.PROPERTIES);
     JsonNode list = failure();
     assertThat(list.get("module").asText()).isEqualTo("builtins");
     assertThat(list.get("message").asText()).contains("keyword arguments only");
-    publish(envelope(request("\"add\"", "{\"a\": 1, \"c\": 2}", "")), AmqpDriver.PROPERTIES);
+    publish(envelope(request("\"add\"", "{\"a\": 1, \"c\": 2}", "")), Publishing.PROPERTIES);
     assertThat(failure().get("message").asText()).isEqualTo("Calc.add() got an unexpected keyword argument 'c'");
-    publish(envelope(request("\"add\"", "{\"a\": 1}", "")), AmqpDriver.PROPERTIES);
+    publish(envelope(request("\"add\"", "{\"a\": 1}", "")), Publishing.PROPERTIES);
     assertThat(failure().get("message").asText()).isEqualTo("Calc.add() missing required keyword argument 'b'");
-    publish(envelope(request("\"add\"", "{\"a\": \"one\", \"b\": 2}", "")), AmqpDriver.PROPERTIES);
+    publish(envelope(request("\"add\"", "{\"a\": \"one\", \"b\": 2}", "")), Publishing.PROPERTIES);
     assertThat(failure().get("message").asText()).startsWith("Calc.add() argument 'a' cannot be converted to int");
     assertStillServingAndQueueDrained();
   }
@@ -143,7 +143,7 @@ class AmqpMalformedInputIT {
   @Test
   void oversizedRequestGetsMessageTooLarge() throws Exception {
     String big = "x".repeat(4096);
-    publish(envelope(request("\"add\"", "{\"a\": \"" + big + "\", \"b\": 2}", "")), AmqpDriver.PROPERTIES);
+    publish(envelope(request("\"add\"", "{\"a\": \"" + big + "\", \"b\": 2}", "")), Publishing.PROPERTIES);
     JsonNode f = failure();
     assertThat(f.get("class").asText()).isEqualTo("MessageTooLargeException");
     assertThat(f.get("module").asText()).isEqualTo("io.fjord.rpc");
@@ -155,8 +155,8 @@ class AmqpMalformedInputIT {
   void duplicateUniqueIdIsDroppedWithoutReply() throws Exception {
     String req = "{\"method\": \"add\", \"args\": {\"a\": 1, \"b\": 1}, \"_msg_id\": \"dup\", \"_reply_q\": \"" + replyQ
         + "\", \"_timeout\": null, \"_unique_id\": \"same-unique-id\"}";
-    publish(envelope(req), AmqpDriver.PROPERTIES);
-    publish(envelope(req), AmqpDriver.PROPERTIES);
+    publish(envelope(req), Publishing.PROPERTIES);
+    publish(envelope(req), Publishing.PROPERTIES);
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     GetResponse first;
     while ((first = ch.basicGet(replyQ, true)) == null && System.nanoTime() - deadline < 0) {
@@ -175,7 +175,7 @@ class AmqpMalformedInputIT {
     String late = TestBroker.name("reply_late");
     String req = "{\"method\": \"add\", \"args\": {\"a\": 20, \"b\": 22}, \"_msg_id\": \"late\", \"_reply_q\": \"" + late
         + "\", \"_timeout\": null, \"_unique_id\": \"" + TestBroker.name("u") + "\"}";
-    publish(envelope(req), AmqpDriver.PROPERTIES);
+    publish(envelope(req), Publishing.PROPERTIES);
     // the server's reply is returned unroutable until the caller (re)declares its queue
     assertStillServingAndQueueDrained();
     try {
@@ -200,7 +200,7 @@ class AmqpMalformedInputIT {
     try {
       String req = "{\"method\": \"add\", \"args\": {\"a\": 1, \"b\": 1}, \"_msg_id\": \"evil\", \"_reply_q\": \""
           + victim + "\", \"_timeout\": 2, \"_unique_id\": \"" + TestBroker.name("u") + "\"}";
-      publish(envelope(req), AmqpDriver.PROPERTIES);
+      publish(envelope(req), Publishing.PROPERTIES);
       assertStillServingAndQueueDrained();
       assertThat(ch.queueDeclarePassive(victim).getMessageCount()).isZero();
     } finally {

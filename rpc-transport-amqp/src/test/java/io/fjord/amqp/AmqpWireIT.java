@@ -152,7 +152,7 @@ class AmqpWireIT {
 
     // play the oslo server: the captured reply (result 7) sent to the reply queue completes the call
     String reply = resource("reply_server").replace("ca335ee483bf4d2bbfdc0dcda0707f9c", m.get("_msg_id").asText());
-    ch.basicPublish("", m.get("_reply_q").asText(), true, AmqpDriver.PROPERTIES, reply.getBytes(StandardCharsets.UTF_8));
+    ch.basicPublish("", m.get("_reply_q").asText(), true, Publishing.PROPERTIES, reply.getBytes(StandardCharsets.UTF_8));
     assertThat(call.get()).isEqualTo(7);
   }
 
@@ -216,7 +216,7 @@ class AmqpWireIT {
         + "\"_msg_id\": \"" + msgId + "\", \"_reply_q\": \"" + replyQ + "\", \"_timeout\": " + timeout
         + ", \"_unique_id\": \"" + TestBroker.name("u") + "\"}";
     String body = "{\"oslo.version\": \"2.0\", \"oslo.message\": " + JSON.writeValueAsString(innerJson) + "}";
-    ch.basicPublish(exchange, routingKey, false, AmqpDriver.PROPERTIES.builder().expiration("10000").build(),
+    ch.basicPublish(exchange, routingKey, false, Publishing.PROPERTIES.builder().expiration("10000").build(),
         body.getBytes(StandardCharsets.UTF_8));
   }
 

@@ -3,6 +3,7 @@ package io.fjord.amqp;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.client.impl.AMQImpl;
 import io.fjord.rpc.TransportOptions;
@@ -40,6 +41,10 @@ final class FakeBroker {
   /** Live consumers by queue. */
   private final Map<String, com.rabbitmq.client.Consumer> consumers = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, String> consumerTags = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The connections opened, by name. */
+  private final Map<String, Connection> connections = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Recovery listeners by connection name. */
+  private final Map<String, List<RecoveryListener>> recoveryListeners = new java.util.concurrent.ConcurrentHashMap<>();
 
   FakeBroker(String version, boolean refuseTransient) {
     this.version = version;
@@ -78,6 +83,18 @@ final class FakeBroker {
     }
   }
 
+  /**
+   * Tells the recovery listeners of connection {@code name} (e.g. {@code fjord:publish}) that it
+   * recovered, as amqp-client does after reconnecting.
+   */
+  void recover(String name) {
+    Recoverable connection = (Recoverable) connections.get(name);
+    for (RecoveryListener l : recoveryListeners.getOrDefault(name, List.of())) {
+      l.handleRecoveryStarted(connection);
+      l.handleRecovery(connection);
+    }
+  }
+
   /** Whether a consumer was started on {@code queue}. */
   boolean consumed(String queue) {
     return consumers.containsKey(queue);
@@ -90,13 +107,20 @@ final class FakeBroker {
       case "getAddress" -> InetAddress.getLoopbackAddress();
       case "getPort" -> 5672;
       case "isOpen" -> true;
+      case "addRecoveryListener" -> {
+        recoveryListeners.computeIfAbsent(name, n -> new java.util.concurrent.CopyOnWriteArrayList<>())
+            .add((RecoveryListener) args[0]);
+        yield null;
+      }
       case "toString" -> "FakeConnection(" + name + ")";
       case "hashCode" -> System.identityHashCode(proxy);
       case "equals" -> proxy == args[0];
       default -> defaultValue(m.getReturnType());
     };
-    return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
+    Connection c = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
         new Class<?>[] {Connection.class, Recoverable.class}, h);
+    connections.put(name, c);
+    return c;
   }
 
   private Channel channel(String connection) {
