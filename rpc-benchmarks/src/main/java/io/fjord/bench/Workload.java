@@ -14,6 +14,18 @@ final class Workload {
   private Workload() {
   }
 
+  /** Called when the measured window opens and closes (the child JVMs of {@link Compare} print them). */
+  interface Marks {
+    Marks NONE = new Marks() {
+    };
+
+    default void start() {
+    }
+
+    default void end() {
+    }
+  }
+
   /** One blocking operation. */
   @FunctionalInterface
   interface Op {
@@ -26,6 +38,11 @@ final class Workload {
 
   /** {@code threads} callers each running {@code op} back to back; warm-up first, then measured. */
   static Stats closedLoop(int threads, long warmupMillis, long measureMillis, Supplier<Op> perThread) throws Exception {
+    return closedLoop(threads, warmupMillis, measureMillis, perThread, Marks.NONE);
+  }
+
+  static Stats closedLoop(int threads, long warmupMillis, long measureMillis, Supplier<Op> perThread, Marks marks)
+      throws Exception {
     AtomicBoolean measuring = new AtomicBoolean();
     AtomicBoolean stop = new AtomicBoolean();
     List<Stats> perThreadStats = new ArrayList<>();
@@ -55,6 +72,7 @@ final class Workload {
     }
     workers.forEach(Thread::start);
     Thread.sleep(warmupMillis);
+    marks.start();
     long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
     measuring.set(true);
@@ -62,6 +80,7 @@ final class Workload {
     measuring.set(false);
     long elapsed = System.nanoTime() - t0;
     long cpu = processCpuNanos() - cpu0;
+    marks.end();
     stop.set(true);
     for (Thread w : workers) {
       w.join(TimeUnit.SECONDS.toMillis(70));
@@ -79,6 +98,11 @@ final class Workload {
   /** One thread keeping {@code window} asynchronous operations in flight. */
   static Stats pipelined(int window, long warmupMillis, long measureMillis, Supplier<CompletableFuture<?>> op)
       throws Exception {
+    return pipelined(window, warmupMillis, measureMillis, op, Marks.NONE);
+  }
+
+  static Stats pipelined(int window, long warmupMillis, long measureMillis, Supplier<CompletableFuture<?>> op,
+                         Marks marks) throws Exception {
     Semaphore slots = new Semaphore(window);
     Stats s = new Stats();
     List<Throwable> errors = new ArrayList<>();
@@ -93,6 +117,7 @@ final class Workload {
         break;
       }
       if (cpu0 < 0 && now - measureFrom >= 0) {
+        marks.start();
         cpu0 = processCpuNanos();
         t0 = now;
       }
@@ -117,6 +142,7 @@ final class Workload {
     }
     long elapsed = System.nanoTime() - t0;
     long cpu = processCpuNanos() - cpu0;
+    marks.end();
     if (!slots.tryAcquire(window, 60, TimeUnit.SECONDS)) {
       throw new IllegalStateException("operations still in flight after 60 s");
     }

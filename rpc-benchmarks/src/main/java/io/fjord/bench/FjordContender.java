@@ -1,0 +1,95 @@
+package io.fjord.bench;
+
+import io.fjord.notify.NotificationListener;
+import io.fjord.notify.Notifier;
+import io.fjord.notify.Priority;
+import io.fjord.notify.ReceivedNotification;
+import io.fjord.rpc.RequestContext;
+import io.fjord.rpc.Target;
+import io.fjord.rpc.Transport;
+import io.fjord.rpc.TransportOptions;
+import io.fjord.rpc.TransportUrl;
+import io.fjord.rpc.client.RpcClient;
+import io.fjord.rpc.server.RpcServer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** Fjord as its README has a user write it: an RpcServer with an echo endpoint, an RpcClient, a Notifier and a listener. */
+final class FjordContender implements Contender {
+
+  /** The benchmark endpoint. */
+  public static final class Echo {
+    public Object echo(Object payload) {
+      return payload;
+    }
+
+    public void count(Object payload) {
+    }
+  }
+
+  /** Takes notifications. */
+  public static final class Sink {
+    public void info(ReceivedNotification n) {
+    }
+  }
+
+  private static Transport open(Setup s) {
+    String url = s.url() + (s.url().contains("?") ? "&" : "?") + "auto_delete=true";
+    return Transport.open(TransportUrl.parse(url), TransportOptions.builder().controlExchange(s.topic() + "_x").build());
+  }
+
+  @Override
+  public AutoCloseable serve(Scenario scenario, Setup s) {
+    Transport t = open(s);
+    AutoCloseable served;
+    if (scenario == Scenario.NOTIFY_ASYNC_1000) {
+      NotificationListener l = NotificationListener.builder(t).target(Target.topic(s.topic())).endpoint(new Sink())
+          .build();
+      l.start();
+      served = l;
+    } else {
+      RpcServer server = RpcServer.builder(t, Target.topic(s.topic()).withServer("bench")).endpoint(new Echo()).build();
+      server.start();
+      served = server;
+    }
+    return () -> {
+      served.close();
+      t.close();
+      // the notifier's <topic>.info queue outlives its listeners by design (oslo's): delete it
+      RawBaseline.deleteQueues(s.url(), s.topic() + ".info");
+    };
+  }
+
+  @Override
+  public Client client(Scenario scenario, Setup s) {
+    Transport t = open(s);
+    RpcClient client = RpcClient.builder(t, Target.topic(s.topic())).timeout(Duration.ofSeconds(60)).build();
+    Notifier notifier = Notifier.builder(t).publisherId("bench").topics(s.topic())
+        .failurePolicy(Notifier.FailurePolicy.THROW).build();
+    Map<String, Object> args = Map.of("payload", s.payload());
+    return new Client() {
+      @Override
+      public Workload.Op caller() {
+        return () -> client.call(RequestContext.empty(), "echo", args, Object.class);
+      }
+
+      @Override
+      public CompletableFuture<?> callAsync() {
+        return client.callAsync(RequestContext.empty(), "echo", args, Object.class);
+      }
+
+      @Override
+      public CompletableFuture<?> send() {
+        return scenario == Scenario.NOTIFY_ASYNC_1000
+            ? notifier.notifyAsync(Priority.INFO, RequestContext.empty(), "bench.event", args)
+            : client.castAsync(RequestContext.empty(), "count", args);
+      }
+
+      @Override
+      public void close() {
+        t.close();
+      }
+    };
+  }
+}

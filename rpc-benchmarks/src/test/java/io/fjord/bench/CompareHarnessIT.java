@@ -1,0 +1,33 @@
+package io.fjord.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fjord.amqp.TestBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The comparison runs end to end with tiny counts: every side starts its server and client JVMs, measures
+ * and reports. Speed is not asserted (that is what it measures).
+ */
+class CompareHarnessIT {
+
+  @Test
+  void everySideRunsACallAndAOneWayRowInJvmsOfItsOwn(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("compare.json");
+    for (String only : List.of("call x8", "notify")) {
+      List<Compare.Result> results = new Compare(new String[] {"--quick", "--warmup", "0.3", "--seconds", "0.5",
+          "--only", only, "--url", TestBroker.url(), "--json", json.toString()}).run();
+      assertThat(results).extracting(Compare.Result::side).containsExactlyInAnyOrderElementsOf(Compare.SIDES);
+      assertThat(results).allSatisfy(r -> {
+        assertThat(r.opsPerSecond()).as(r.side()).isPositive();
+        assertThat(r.clientCpu()).as(r.side()).isPositive();
+        assertThat(r.serverCpu()).as(r.side()).isNotNegative();
+      });
+      assertThat(Files.readString(json)).contains("\"side\": \"fjord\"").contains("\"side\": \"floor\"");
+    }
+  }
+}
