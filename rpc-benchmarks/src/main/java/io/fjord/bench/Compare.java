@@ -36,7 +36,9 @@ import java.util.concurrent.TimeUnit;
  *
  * Options: {@code --warmup S} (default 20), {@code --seconds S} measured (default 10), {@code --rounds N}
  * (default 1; the median of N), {@code --sides floor,oslo-raw,spring,fjord}, {@code --only SCENARIO-PREFIX},
- * {@code --payloads 100,1024}, {@code --url URL}, {@code --json FILE}, {@code --quick} (1 s + 1 s, 100 B).
+ * {@code --payloads 100,1024}, {@code --url URL}, {@code --json FILE}, {@code --quick} (1 s + 1 s, 100 B),
+ * {@code --jvm-opt OPTION} (repeatable: for the child JVMs, {@code {role}} replaced by e.g. {@code server-fjord-CALL_1}, for a
+ * JFR recording's file name).
  * The broker's CPU is read from /proc when it runs on this machine.
  */
 public final class Compare {
@@ -64,6 +66,7 @@ public final class Compare {
   private final PrintStream progress = System.err;
   private final long brokerPid;
   private final String classpath;
+  private final List<String> jvmOptions;
 
   Compare(String[] args) {
     String u = "rabbit://guest:guest@localhost:5672/";
@@ -74,6 +77,7 @@ public final class Compare {
     String only = null;
     int[] p = {100, 1024};
     Path j = TARGET.resolve("compare-results.json");
+    List<String> jvm = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--url" -> u = args[++i];
@@ -84,6 +88,7 @@ public final class Compare {
         case "--only" -> only = args[++i];
         case "--payloads" -> p = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
         case "--json" -> j = Path.of(args[++i]);
+        case "--jvm-opt" -> jvm.add(args[++i]);
         case "--quick" -> {
           warmup = 1;
           seconds = 1;
@@ -91,7 +96,7 @@ public final class Compare {
         }
         case "--help", "-h" -> {
           System.out.println("usage: Compare [--quick] [--warmup S] [--seconds S] [--rounds N] [--sides a,b]"
-              + " [--only SCENARIO-PREFIX] [--payloads 100,1024] [--url URL] [--json FILE]");
+              + " [--only SCENARIO-PREFIX] [--payloads 100,1024] [--url URL] [--json FILE] [--jvm-opt OPTION]");
           System.exit(0);
         }
         default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
@@ -113,6 +118,7 @@ public final class Compare {
     int port = parsed.hosts().isEmpty() ? 5672 : parsed.hosts().get(0).portOr(5672);
     this.brokerPid = host.equals("localhost") || host.startsWith("127.") ? ProcCpu.brokerListeningOn(port) : -1;
     this.classpath = classpath();
+    this.jvmOptions = List.copyOf(jvm);
   }
 
   public static void main(String[] args) throws Exception {
@@ -197,6 +203,9 @@ public final class Compare {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("-Xmx1g");
+    for (String option : jvmOptions) {
+      cmd.add(option.replace("{role}", roleArgs[0] + "-" + roleArgs[1] + "-" + roleArgs[2]));
+    }
     cmd.add("-cp");
     cmd.add(classpath);
     cmd.add(Role.class.getName());
