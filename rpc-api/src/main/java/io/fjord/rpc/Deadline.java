@@ -91,12 +91,6 @@ public final class Deadline {
     return clock.nanoTime() - at >= 0;
   }
 
-  /** The earlier of this deadline and {@code timeout} from now (on this deadline's clock). */
-  public Deadline min(Duration timeout) {
-    Deadline other = after(timeout, clock);
-    return other.at - at < 0 ? other : this;
-  }
-
   @Override
   public String toString() {
     return "Deadline{timeout=" + timeout + ", remaining=" + remaining() + "}";
