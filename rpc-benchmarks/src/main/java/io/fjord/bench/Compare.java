@@ -35,14 +35,14 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * Options: {@code --warmup S} (default 20), {@code --seconds S} measured (default 10), {@code --rounds N}
- * (default 1; the median of N), {@code --sides floor,oslo-raw,spring,fjord}, {@code --only SCENARIO-PREFIX},
+ * (default 1; the median of N), {@code --sides floor,oslo-raw,spring,fjord}, {@code --only SCENARIO-PREFIX[,PREFIX...]},
  * {@code --payloads 100,1024}, {@code --url URL}, {@code --json FILE}, {@code --quick} (1 s + 1 s, 100 B),
  * {@code --jvm-opt OPTION} (repeatable: for the child JVMs, {@code {role}} replaced by e.g. {@code server-fjord-CALL_1}, for a
  * JFR recording's file name).
  * The broker's CPU is read from /proc when it runs on this machine.
  */
 public final class Compare {
-  static final List<String> SIDES = List.of("floor", "oslo-raw", "spring", "fjord");
+  static final List<String> SIDES = List.of("floor", "oslo-raw", "spring", "fjord", "fjord-fast");
   /** The module's build folder, whether Maven runs from the repository's root (exec:java) or from the module. */
   static final Path TARGET = Files.isDirectory(Path.of("rpc-benchmarks")) ? Path.of("rpc-benchmarks", "target")
       : Path.of("target");
@@ -96,21 +96,22 @@ public final class Compare {
         }
         case "--help", "-h" -> {
           System.out.println("usage: Compare [--quick] [--warmup S] [--seconds S] [--rounds N] [--sides a,b]"
-              + " [--only SCENARIO-PREFIX] [--payloads 100,1024] [--url URL] [--json FILE] [--jvm-opt OPTION]");
+              + " [--only SCENARIO-PREFIX,...] [--payloads 100,1024] [--url URL] [--json FILE] [--jvm-opt OPTION]");
           System.exit(0);
         }
         default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
       }
     }
     s.forEach(Contender::named); // an unknown side fails here, before anything runs
-    String prefix = only;
+    List<String> prefixes = only == null ? List.of() : List.of(only.split(","));
     this.url = u;
     this.warmupMillis = (long) (warmup * 1000);
     this.measureMillis = (long) (seconds * 1000);
     this.rounds = r;
     this.sides = s;
     this.scenarios = Arrays.stream(Contender.Scenario.values())
-        .filter(x -> prefix == null || x.label.startsWith(prefix) || x.name().startsWith(prefix)).toList();
+        .filter(x -> prefixes.isEmpty() || prefixes.stream().anyMatch(pre -> x.label.startsWith(pre)
+            || x.name().startsWith(pre))).toList();
     this.payloads = p;
     this.json = j;
     TransportUrl parsed = TransportUrl.parse(u);
@@ -271,7 +272,7 @@ public final class Compare {
   private void print(List<Result> rs) {
     PrintStream out = System.out;
     out.println();
-    out.printf(Locale.ROOT, "%-19s %5s %-8s | %9s %8s %8s | %7s %7s %7s | %s%n", "scenario", "bytes", "side", "op/s",
+    out.printf(Locale.ROOT, "%-19s %5s %-10s | %9s %8s %8s | %7s %7s %7s | %s%n", "scenario", "bytes", "side", "op/s",
         "p50 us", "p99 us", "client", "server", "broker", "vs floor: op/s, CPU (client+server)");
     for (int payload : payloads) {
       for (Contender.Scenario s : scenarios) {
@@ -283,7 +284,7 @@ public final class Compare {
           }
           String vs = floor == null || side.equals("floor") ? ""
               : String.format(Locale.ROOT, "%.2fx, %.2fx", r.opsPerSecond / floor.opsPerSecond, r.cpu() / floor.cpu());
-          out.printf(Locale.ROOT, "%-19s %5d %-8s | %9.0f %8.0f %8.0f | %7.1f %7.1f %7s | %s%n", s.label, payload, side,
+          out.printf(Locale.ROOT, "%-19s %5d %-10s | %9.0f %8.0f %8.0f | %7.1f %7.1f %7s | %s%n", s.label, payload, side,
               r.opsPerSecond, r.p50, r.p99, r.clientCpu, r.serverCpu,
               Double.isNaN(r.brokerCpu) ? "n/a" : String.format(Locale.ROOT, "%.1f", r.brokerCpu), vs);
         }

@@ -65,8 +65,10 @@ interface Contender {
       case "floor" -> new RawContender(false);
       case "oslo-raw" -> new RawContender(true);
       case "spring" -> new SpringContender();
-      case "fjord" -> new FjordContender();
-      default -> throw new IllegalArgumentException("unknown side " + name + " (floor, oslo-raw, spring, fjord)");
+      case "fjord" -> new FjordContender(false);
+      case "fjord-fast" -> new FjordContender(true);
+      default -> throw new IllegalArgumentException("unknown side " + name
+          + " (floor, oslo-raw, spring, fjord, fjord-fast)");
     };
   }
 }

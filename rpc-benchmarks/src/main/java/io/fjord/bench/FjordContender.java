@@ -9,17 +9,43 @@ import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
 import io.fjord.rpc.TransportOptions;
 import io.fjord.rpc.TransportUrl;
+import io.fjord.rpc.annotation.NonBlocking;
 import io.fjord.rpc.client.RpcClient;
 import io.fjord.rpc.server.RpcServer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** Fjord as its README has a user write it: an RpcServer with an echo endpoint, an RpcClient, a Notifier and a listener. */
+/**
+ * Fjord as its README has a user write it: an RpcServer with an echo endpoint, an RpcClient, a Notifier and a
+ * listener. Side {@code fjord} uses the defaults (requests run on the server's executor and are acknowledged
+ * when their processing starts, as oslo's); side {@code fjord-fast} serves the floor's way, as a user whose
+ * endpoint never blocks may choose: the endpoint declared {@link NonBlocking} (it is: it returns its argument),
+ * so it runs on the delivery thread, and the server's queues consumed with automatic acknowledgement
+ * ({@code rpc_auto_ack=true}).
+ */
 final class FjordContender implements Contender {
+  private final boolean fast;
+
+  FjordContender(boolean fast) {
+    this.fast = fast;
+  }
+
+  /** The benchmark endpoint, declared non-blocking. */
+  @NonBlocking
+  public static final class FastEcho extends Echo {
+    @Override
+    public Object echo(Object payload) {
+      return payload;
+    }
+
+    @Override
+    public void count(Object payload) {
+    }
+  }
 
   /** The benchmark endpoint. */
-  public static final class Echo {
+  public static class Echo {
     public Object echo(Object payload) {
       return payload;
     }
@@ -34,8 +60,8 @@ final class FjordContender implements Contender {
     }
   }
 
-  private static Transport open(Setup s) {
-    String url = s.url() + (s.url().contains("?") ? "&" : "?") + "auto_delete=true";
+  private Transport open(Setup s) {
+    String url = s.url() + (s.url().contains("?") ? "&" : "?") + "auto_delete=true" + (fast ? "&rpc_auto_ack=true" : "");
     return Transport.open(TransportUrl.parse(url), TransportOptions.builder().controlExchange(s.topic() + "_x").build());
   }
 
@@ -49,7 +75,8 @@ final class FjordContender implements Contender {
       l.start();
       served = l;
     } else {
-      RpcServer server = RpcServer.builder(t, Target.topic(s.topic()).withServer("bench")).endpoint(new Echo()).build();
+      RpcServer server = RpcServer.builder(t, Target.topic(s.topic()).withServer("bench")).endpoint(fast ? new FastEcho() : new Echo())
+          .build();
       server.start();
       served = server;
     }

@@ -260,14 +260,14 @@ final class AmqpDriver implements Driver {
         Declarer.Declared declared = d.queue(q);
         d.bind(q.name(), exchange, q.name());
         return declared;
-      }, topology.consumerArguments(q), false));
+      }, topology.consumerArguments(q), settings.rpcAutoAck));
     }
     queues.add(new Subscription.QueueSpec(fanout, d -> {
       d.exchange(fanoutX);
       Declarer.Declared declared = d.queue(fanout);
       d.bind(fanout.name(), fanoutX.name(), topic);
       return declared;
-    }, topology.consumerArguments(fanout), false));
+    }, topology.consumerArguments(fanout), settings.rpcAutoAck && fanout.kind() != Topology.Kind.STREAM));
     return started(subscription("RPC server on " + target, settings.prefetch, queues, handler, null));
   }
 

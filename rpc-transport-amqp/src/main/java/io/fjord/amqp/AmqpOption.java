@@ -59,7 +59,8 @@ enum AmqpOption {
   QUEUE_MANAGER("use_queue_manager", List.of(), List.of()),
   HOSTNAME("hostname", List.of(), List.of()),
   PROCESSNAME("processname", List.of(), List.of()),
-  DEAD_LETTER_EXCHANGE("dead_letter_exchange", List.of(), List.of());
+  DEAD_LETTER_EXCHANGE("dead_letter_exchange", List.of(), List.of()),
+  RPC_AUTO_ACK("rpc_auto_ack", List.of(), List.of());
 
   /** oslo's name, or Fjord's where oslo has no such option. */
   final String canonical;

@@ -54,6 +54,11 @@ final class AmqpSettings {
   /** basic.qos prefetch for server and listener consumers; 0 sends none (oslo's default, not Fjord's). */
   final int prefetch;
   final boolean confirms;
+  /**
+   * RPC servers consume their queues with the broker's automatic acknowledgement instead of acknowledging
+   * each request when its processing starts (Fjord's {@code rpc_auto_ack}; never on a stream).
+   */
+  final boolean rpcAutoAck;
   /** {@code amqp_durable_queues} as given, or null: decided from the broker's rules ({@link Topology}). */
   final Boolean durableOption;
   final boolean autoDelete;
@@ -156,6 +161,7 @@ final class AmqpSettings {
 
     prefetch = r.integer(AmqpOption.PREFETCH, 64, 0, 65535);
     confirms = r.bool(AmqpOption.CONFIRMS, true);
+    rpcAutoAck = r.bool(AmqpOption.RPC_AUTO_ACK, false);
     compression = switch (r.choice(AmqpOption.COMPRESSION, "", "", "gzip", "zlib", GZIP, "bz2", "bzip2", "lzma",
         "xz", "brotli", "zstd")) {
       case "" -> null;

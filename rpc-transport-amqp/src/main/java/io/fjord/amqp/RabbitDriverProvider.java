@@ -23,7 +23,7 @@ import java.util.Set;
  *       {@code hostname}, {@code processname}, {@code rabbit_transient_queues_ttl}
  *       ({@code transient_queue_ttl}), {@code rabbit_ha_queues}, {@code dead_letter_exchange} (Fjord's);</li>
  *   <li>consuming and publishing: {@code rabbit_qos_prefetch_count} ({@code prefetch}, default 64),
- *       {@code confirms} (Fjord's, default true), {@code kombu_compression}, {@code enable_cancel_on_failover},
+ *       {@code confirms} (Fjord's, default true), {@code rpc_auto_ack} (Fjord's, default false), {@code kombu_compression}, {@code enable_cancel_on_failover},
  *       {@code kombu_reconnect_delay}, {@code kombu_reconnect_splay}, {@code kombu_missing_consumer_retry_timeout}
  *       ({@code reply_retry_timeout}), {@code direct_mandatory_flag} (no effect);</li>
  *   <li>connections: {@code heartbeat_timeout_threshold} ({@code heartbeat}), {@code heartbeat_rate},

@@ -9,11 +9,15 @@ import io.fjord.rpc.BrokerAccessDeniedException;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
 import io.fjord.rpc.TransportUrl;
+import io.fjord.rpc.annotation.NonBlocking;
 import io.fjord.rpc.client.RpcClient;
 import io.fjord.rpc.server.RpcServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,6 +106,59 @@ class AmqpOptionsIT extends OwnTopic {
       RpcServer.builder(server, Target.topic(topic).withServer("s1")).endpoint(new Echo()).build().start();
       assertThat(RpcClient.create(client, Target.topic(topic)).call(null, "echo", Map.of("v", "zipped"), String.class))
           .isEqualTo("zipped");
+    }
+  }
+
+  /** Holds every request until the test releases them; declared non-blocking, so requests wait behind it. */
+  @NonBlocking
+  public static final class Gate {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final AtomicInteger done = new AtomicInteger();
+
+    public void hold() throws InterruptedException {
+      entered.countDown();
+      release.await(30, TimeUnit.SECONDS);
+      done.incrementAndGet();
+    }
+  }
+
+  private int queued(String queue) throws Exception {
+    try (Channel ch = raw.createChannel()) {
+      return ch.queueDeclarePassive(queue).getMessageCount();
+    }
+  }
+
+  private static void waitUntil(String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.call()) {
+      assertThat(System.nanoTime() - deadline).as("waiting until " + what).isNegative();
+      Thread.sleep(20); // polling the broker, bounded by the deadline
+    }
+  }
+
+  @Test
+  void rpcAutoAckTakesRequestsOffTheQueueAsTheBrokerDeliversThemInsteadOfWhenEachStarts() throws Exception {
+    for (boolean auto : new boolean[] {false, true}) {
+      try (Transport t = open(withQuery("prefetch=1" + (auto ? "&rpc_auto_ack=true" : "")))) {
+        Gate gate = new Gate();
+        RpcServer server = RpcServer.builder(t, Target.topic(topic).withServer("s1")).endpoint(gate).build();
+        server.start();
+        RpcClient client = RpcClient.create(t, Target.topic(topic));
+        for (int i = 0; i < 3; i++) {
+          client.cast(null, "hold", Map.of());
+        }
+        assertThat(gate.entered.await(10, TimeUnit.SECONDS)).as("the first request runs").isTrue();
+        // acknowledged on start with a prefetch of 1: the first runs, the second waits unacknowledged in the
+        // server, the third in the queue; with automatic acknowledgement the broker hands over all three
+        int expected = auto ? 0 : 1;
+        waitUntil((auto ? "auto" : "on-start") + " acknowledgement leaves " + expected + " queued",
+            () -> queued(topic) == expected);
+        gate.release.countDown();
+        waitUntil("all three ran", () -> gate.done.get() == 3);
+        assertThat(queued(topic)).isZero();
+        server.close();
+      }
     }
   }
 }

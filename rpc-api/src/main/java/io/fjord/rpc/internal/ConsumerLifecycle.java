@@ -192,19 +192,41 @@ public final class ConsumerLifecycle {
    * once when the message is settled. A delivery after stop goes back to its queue.
    */
   public void execute(IncomingMessage message, Runnable task) {
+    if (admit(message)) {
+      handOff(message, task);
+    }
+  }
+
+  /**
+   * Admits a delivery to be processed on the calling thread, or by a later {@link #handOff}; the caller
+   * MUST call {@link #done()} once when it is settled. A delivery after stop goes back to its queue, and
+   * false is returned.
+   */
+  public boolean admit(IncomingMessage message) {
     synchronized (lock) {
       if (state != State.RUNNING && state != State.STARTING) {
         message.reject(true);
-        return;
+        return false;
       }
       inFlight++;
+      return true;
     }
+  }
+
+  /**
+   * Runs {@code task} for an {@link #admit admitted}, unsettled delivery on the executor; the task MUST call
+   * {@link #done()}. When the executor refuses it, the delivery goes back to its queue, {@link #done()} is
+   * called here and false returned.
+   */
+  public boolean handOff(IncomingMessage message, Runnable task) {
     try {
       executor.execute(task);
+      return true;
     } catch (RejectedExecutionException e) {
       log.warn("The executor of {} rejected a message; returning it to its queue", description);
       message.reject(true);
       done();
+      return false;
     }
   }
 

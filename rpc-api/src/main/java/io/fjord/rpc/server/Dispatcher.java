@@ -26,6 +26,23 @@ final class Dispatcher {
     this.endpoints = List.copyOf(endpoints);
   }
 
+  /** Whether any endpoint method is {@link io.fjord.rpc.annotation.NonBlocking}. */
+  boolean hasNonBlocking() {
+    return endpoints.stream().anyMatch(e -> e.methods.values().stream().anyMatch(EndpointMethod::isNonBlocking));
+  }
+
+  /** Whether the method a request selects is non-blocking; false when it selects none. */
+  boolean isNonBlocking(String method, String namespace, String version) {
+    if (method == null) {
+      return false;
+    }
+    try {
+      return select(method, namespace, version).method().isNonBlocking();
+    } catch (RuntimeException e) {
+      return false; // the executor reports it
+    }
+  }
+
   Selection select(String method, String namespace, String version) {
     String requested = version == null ? "1.0" : version;
     Parsed last = lastParsed;

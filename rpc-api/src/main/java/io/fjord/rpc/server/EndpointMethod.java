@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fjord.rpc.RequestContext;
 import io.fjord.rpc.annotation.ExpectedExceptions;
+import io.fjord.rpc.annotation.NonBlocking;
 import io.fjord.rpc.annotation.Param;
 import io.fjord.rpc.annotation.RpcMethod;
 import io.fjord.rpc.annotation.Server;
@@ -34,9 +35,12 @@ final class EndpointMethod {
   private final List<Binding> bindings;
   private final Set<String> names;
   private final List<Class<? extends Throwable>> expected;
+  private final boolean nonBlocking;
 
   private EndpointMethod(Method method, String wireName, boolean takesContext, List<Binding> bindings,
                          List<Class<? extends Throwable>> expected) {
+    this.nonBlocking = findAnnotation(method, NonBlocking.class) != null
+        || method.getDeclaringClass().isAnnotationPresent(NonBlocking.class);
     this.method = method;
     this.wireName = wireName;
     this.display = method.getDeclaringClass().getSimpleName() + "." + method.getName() + "()";
@@ -188,6 +192,11 @@ final class EndpointMethod {
 
   Method method() {
     return method;
+  }
+
+  /** Whether the method is declared {@link NonBlocking}: the server runs it on the delivery thread. */
+  boolean isNonBlocking() {
+    return nonBlocking;
   }
 
   boolean isExpected(Throwable t) {

@@ -44,6 +44,8 @@ final class RequestProcessor {
   private final Pattern replyQueuePattern;
   private final List<ServerInterceptor> interceptors;
   private final RecentIds recentIds = new RecentIds(DUPLICATE_WINDOW);
+  /** Whether any endpoint method is non-blocking (else no request is looked up before its hand-off). */
+  private final boolean nonBlocking;
 
   RequestProcessor(TransportCore core, Target target, Dispatcher dispatcher, long maxMessageSize,
                    Pattern replyQueuePattern, List<ServerInterceptor> interceptors) {
@@ -53,13 +55,39 @@ final class RequestProcessor {
     this.maxMessageSize = maxMessageSize;
     this.replyQueuePattern = replyQueuePattern;
     this.interceptors = interceptors;
+    this.nonBlocking = dispatcher.hasNonBlocking();
+  }
+
+  /** Whether some request may run on the delivery thread (an endpoint method is non-blocking). */
+  boolean hasNonBlocking() {
+    return nonBlocking;
   }
 
   /** Processes one delivery: settles it, dispatches it, replies. Never throws for a bad message. */
   void process(IncomingMessage message) {
+    Decoded decoded = decode(message);
+    if (decoded != null) {
+      run(decoded);
+    }
+  }
+
+  /**
+   * A request decoded and not yet acknowledged.
+   *
+   * @param nonBlocking whether the method it selects is {@link io.fjord.rpc.annotation.NonBlocking}
+   */
+  record Decoded(IncomingMessage message, WireRequest request, boolean nonBlocking) {
+  }
+
+  /**
+   * The first half of {@link #process}: decodes a delivery, or settles it (an undecodable request is
+   * rejected, an oversized one answered) and returns null. Leaves a decoded delivery unacknowledged, so
+   * that it can still go back to its queue when no thread takes it.
+   */
+  Decoded decode(IncomingMessage message) {
     if (message.body().length > maxMessageSize) {
       rejectOversized(message);
-      return;
+      return null;
     }
     WireRequest request;
     try {
@@ -68,9 +96,16 @@ final class RequestProcessor {
       log.warn("Rejecting undecodable request from {} on {} ({} bytes): {}", message.source(), target,
           message.body().length, e.getMessage());
       message.reject(false);
-      return;
+      return null;
     }
-    message.ack();
+    return new Decoded(message, request,
+        nonBlocking && dispatcher.isNonBlocking(request.method(), request.namespace(), request.version()));
+  }
+
+  /** The second half of {@link #process}: acknowledges the delivery, dispatches it, replies. */
+  void run(Decoded decoded) {
+    decoded.message().ack();
+    WireRequest request = decoded.request();
     String previousId = MDC.get(MDC_REQUEST_ID);
     restoreMdc(request.logId());
     try {

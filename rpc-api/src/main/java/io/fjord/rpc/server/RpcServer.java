@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>Delivery: a request is acknowledged when its processing starts, before the endpoint runs
  * (at-most-once, as oslo). Each request is dispatched on the executor (default: a pool of up to 64
  * named threads that keeps a stream of quick requests on the few threads that keep up, waking the
- * most recently idle one first, and grows to 64 for blocking endpoints). A call gets exactly one final reply; while the method runs and the caller asked
+ * most recently idle one first, and grows to 64 for blocking endpoints), except a method declared
+ * {@link io.fjord.rpc.annotation.NonBlocking}, which runs on the driver's delivery thread without a hand-off.
+ * A call gets exactly one final reply; while the method runs and the caller asked
  * for a call-monitor, heartbeats go out every half of that timeout and stop when the method ends.
  * A message that cannot be decoded is rejected without requeue; an unknown method, a bad argument
  * or an oversized message gets a typed failure reply when it carries a reply address; either way
@@ -41,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: {@link #start()}, {@link #stop()} (stop consuming), {@link #awaitTermination(Duration)}
  * (wait for running requests), {@link #close()} (all three, bounded, idempotent). Methods are
- * thread-safe. Endpoint code runs on executor threads, never on the driver's threads.
+ * thread-safe. Endpoint code runs on executor threads, never on the driver's threads, unless it is declared
+ * {@link io.fjord.rpc.annotation.NonBlocking}.
  */
 public final class RpcServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
@@ -135,15 +138,43 @@ public final class RpcServer implements AutoCloseable {
   }
 
   private void onMessage(IncomingMessage message) {
-    lifecycle.execute(message, () -> {
-      try {
-        processor.process(message);
-      } catch (RuntimeException | Error e) {
-        log.error("Unexpected error processing a request on {}", target, e);
-      } finally {
+    if (!processor.hasNonBlocking()) {
+      lifecycle.execute(message, () -> runAndSettle(() -> processor.process(message)));
+      return;
+    }
+    // decoded here, on the delivery thread, to learn whether the method is non-blocking
+    if (!lifecycle.admit(message)) {
+      return;
+    }
+    boolean handedOff = false;
+    try {
+      RequestProcessor.Decoded decoded = processor.decode(message);
+      if (decoded == null) {
+        return;
+      }
+      if (decoded.nonBlocking()) {
+        processor.run(decoded);
+        return;
+      }
+      handedOff = true;
+      lifecycle.handOff(message, () -> runAndSettle(() -> processor.run(decoded)));
+    } catch (RuntimeException | Error e) {
+      log.error("Unexpected error processing a request on {}", target, e);
+    } finally {
+      if (!handedOff) {
         lifecycle.done();
       }
-    });
+    }
+  }
+
+  private void runAndSettle(Runnable processing) {
+    try {
+      processing.run();
+    } catch (RuntimeException | Error e) {
+      log.error("Unexpected error processing a request on {}", target, e);
+    } finally {
+      lifecycle.done();
+    }
   }
 
   @Override

@@ -19,6 +19,7 @@ import io.fjord.rpc.TransportException;
 import io.fjord.rpc.TransportOptions;
 import io.fjord.rpc.TransportUrl;
 import io.fjord.rpc.UnsupportedRpcVersionException;
+import io.fjord.rpc.annotation.NonBlocking;
 import io.fjord.rpc.annotation.RpcEndpoint;
 import io.fjord.rpc.annotation.RpcMethod;
 import io.fjord.rpc.client.CallOptions;
@@ -466,6 +467,58 @@ public abstract class AbstractTransportContractTest {
 
     assertThat(result).isEqualTo("done after 3000ms");
     assertThat(endpoint.lastContext.get().get("client_timeout")).isEqualTo(2);
+  }
+
+  // ---- where endpoint methods run
+
+  /** Reports the thread each method runs on; {@code quick} and {@code quickFail} are declared non-blocking. */
+  public static class ThreadsEndpoint {
+    final BlockingQueue<String> casts = new LinkedBlockingQueue<>();
+
+    @NonBlocking
+    public String quick() {
+      return Thread.currentThread().getName();
+    }
+
+    @NonBlocking
+    public void quickCast(String value) {
+      casts.add(value + "@" + Thread.currentThread().getName());
+    }
+
+    @NonBlocking
+    public String quickFail(String message) {
+      throw new IllegalStateException(message);
+    }
+
+    public String ordinary() {
+      return Thread.currentThread().getName();
+    }
+  }
+
+  @Test
+  void aNonBlockingMethodRunsOnTheDeliveryThreadAndTheOthersOnTheExecutor() throws Exception {
+    Transport transport = openTransport();
+    ExecutorService executor = Executors.newCachedThreadPool(r -> new Thread(r, "contract-executor"));
+    closeAfterTest((AutoCloseable) executor::shutdownNow);
+    ThreadsEndpoint endpoint = new ThreadsEndpoint();
+    RpcServer server = closeAfterTest(RpcServer.builder(transport, Target.topic(topic).withServer("s1"))
+        .endpoint(endpoint).executor(executor).build());
+    server.start();
+    RpcClient client = clientBuilder(openTransport(), Target.topic(topic)).build();
+
+    assertThat(client.call(ctx(), "ordinary", Map.of(), String.class)).isEqualTo("contract-executor");
+    assertThat(client.call(ctx(), "quick", Map.of(), String.class)).isNotEqualTo("contract-executor")
+        .isNotEqualTo(Thread.currentThread().getName());
+    client.cast(ctx(), "quickCast", Map.of("value", "v1"));
+    String cast = endpoint.casts.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(cast).startsWith("v1@").doesNotEndWith("@contract-executor");
+    // a non-blocking method's failure is a remote error like any other, and the server keeps serving
+    assertThatThrownBy(() -> client.call(ctx(), "quickFail", Map.of("message", "out of quota"), String.class))
+        .isExactlyInstanceOf(RemoteException.class).hasMessageContaining("IllegalStateException: out of quota");
+    // an unknown method, looked up on the delivery thread, is refused on the executor as before
+    assertThatThrownBy(() -> client.call(ctx(), "unknown", Map.of(), String.class))
+        .isInstanceOf(NoSuchRpcMethodException.class);
+    assertThat(client.call(ctx(), "quick", Map.of(), String.class)).isNotEqualTo("contract-executor");
   }
 
   // ---- remote errors
