@@ -36,7 +36,9 @@ import java.util.concurrent.TimeUnit;
  *
  * Options: {@code --warmup S} (default 20), {@code --seconds S} measured (default 10), {@code --rounds N}
  * (default 1; the median of N), {@code --sides floor,oslo-raw,spring,fjord}, {@code --only SCENARIO-PREFIX[,PREFIX...]},
- * {@code --payloads 100,1024}, {@code --url URL}, {@code --json FILE}, {@code --quick} (1 s + 1 s, 100 B),
+ * {@code --payloads 100,1024}, {@code --scale} (instead of the rows above: calls of 1 and 8 MiB with MB/s,
+ * 10,000 calls in flight with the client's heap per pending call, callAsync w64 for 6 times the measured window (60 s) with the heap after GC of
+ * client and server at its start and end), {@code --url URL}, {@code --json FILE}, {@code --quick} (1 s + 1 s, 100 B),
  * {@code --jvm-opt OPTION} (repeatable: for the child JVMs, {@code {role}} replaced by e.g. {@code server-fjord-CALL_1}, for a
  * JFR recording's file name).
  * The broker's CPU is read from /proc when it runs on this machine.
@@ -49,10 +51,22 @@ public final class Compare {
 
   /** One measurement of one side. */
   record Result(String side, Contender.Scenario scenario, int payload, double opsPerSecond, double p50, double p99,
-                double p999, double clientCpu, double serverCpu, double brokerCpu) {
+                double p999, double clientCpu, double serverCpu, double brokerCpu, Heap heap) {
     double cpu() {
       return clientCpu + serverCpu;
     }
+  }
+
+  /**
+   * Heaps after GC of a scale row, in bytes: the client's before its run and at the measured window's start and
+   * end (with the window's calls in flight), the server's at the window's start and end; -1 where not measured.
+   */
+  record Heap(long clientBefore, long clientStart, long clientEnd, long serverStart, long serverEnd) {
+    static final Heap NONE = new Heap(-1, -1, -1, -1, -1);
+  }
+
+  /** One row of the table: a scenario with a payload size. */
+  record Case(Contender.Scenario scenario, int payload) {
   }
 
   private final String url;
@@ -60,8 +74,7 @@ public final class Compare {
   private final long measureMillis;
   private final int rounds;
   private final List<String> sides;
-  private final List<Contender.Scenario> scenarios;
-  private final int[] payloads;
+  private final List<Case> cases;
   private final Path json;
   private final PrintStream progress = System.err;
   private final long brokerPid;
@@ -75,6 +88,7 @@ public final class Compare {
     int r = 1;
     List<String> s = SIDES;
     String only = null;
+    boolean scale = false;
     int[] p = {100, 1024};
     Path j = TARGET.resolve("compare-results.json");
     List<String> jvm = new ArrayList<>();
@@ -89,6 +103,7 @@ public final class Compare {
         case "--payloads" -> p = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
         case "--json" -> j = Path.of(args[++i]);
         case "--jvm-opt" -> jvm.add(args[++i]);
+        case "--scale" -> scale = true;
         case "--quick" -> {
           warmup = 1;
           seconds = 1;
@@ -96,7 +111,7 @@ public final class Compare {
         }
         case "--help", "-h" -> {
           System.out.println("usage: Compare [--quick] [--warmup S] [--seconds S] [--rounds N] [--sides a,b]"
-              + " [--only SCENARIO-PREFIX,...] [--payloads 100,1024] [--url URL] [--json FILE] [--jvm-opt OPTION]");
+              + " [--only SCENARIO-PREFIX,...] [--payloads 100,1024] [--scale] [--url URL] [--json FILE] [--jvm-opt OPTION]");
           System.exit(0);
         }
         default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
@@ -109,10 +124,27 @@ public final class Compare {
     this.measureMillis = (long) (seconds * 1000);
     this.rounds = r;
     this.sides = s;
-    this.scenarios = Arrays.stream(Contender.Scenario.values())
-        .filter(x -> prefixes.isEmpty() || prefixes.stream().anyMatch(pre -> x.label.startsWith(pre)
-            || x.name().startsWith(pre))).toList();
-    this.payloads = p;
+    java.util.function.Predicate<Contender.Scenario> chosen = x -> prefixes.isEmpty()
+        || prefixes.stream().anyMatch(pre -> x.label.startsWith(pre) || x.name().startsWith(pre));
+    List<Case> c = new ArrayList<>();
+    if (scale) {
+      // the scale rows: big calls, 10,000 in flight, a 60 s run's heap
+      for (Case k : List.of(new Case(Contender.Scenario.CALL_1, 1 << 20), new Case(Contender.Scenario.CALL_1, 8 << 20),
+          new Case(Contender.Scenario.CALL_ASYNC_10000, 100), new Case(Contender.Scenario.SOAK_64, 100))) {
+        if (chosen.test(k.scenario())) {
+          c.add(k);
+        }
+      }
+    } else {
+      for (int payload : p) {
+        for (Contender.Scenario x : Contender.Scenario.values()) {
+          if (!x.scale && chosen.test(x)) {
+            c.add(new Case(x, payload));
+          }
+        }
+      }
+    }
+    this.cases = List.copyOf(c);
     this.json = j;
     TransportUrl parsed = TransportUrl.parse(u);
     String host = parsed.hosts().isEmpty() ? "localhost" : parsed.hosts().get(0).hostname();
@@ -128,7 +160,7 @@ public final class Compare {
   }
 
   List<Result> run() throws Exception {
-    int total = payloads.length * scenarios.size() * rounds * sides.size();
+    int total = cases.size() * rounds * sides.size();
     progress.printf(Locale.ROOT, "Comparing %s on %s: %d measurements of %.0f s warm-up + %.0f s, each side's server and "
         + "client in JVMs of their own (about %.0f min)%n", String.join(", ", sides), TransportUrl.parse(url),
         total, warmupMillis / 1000.0, measureMillis / 1000.0, total * (warmupMillis + measureMillis + 4000) / 60000.0);
@@ -136,20 +168,18 @@ public final class Compare {
         : "broker CPU: not measured (the broker is not a local process this user can read)");
     List<Result> all = new ArrayList<>();
     int step = 0;
-    for (int payload : payloads) {
-      for (Contender.Scenario scenario : scenarios) {
-        for (int round = 0; round < rounds; round++) {
-          for (int i = 0; i < sides.size(); i++) {
-            String side = sides.get((i + round) % sides.size()); // a different side goes first each round
-            step++;
-            progress.printf(Locale.ROOT, "[%d/%d] %s %d B %s ... ", step, total, scenario.label, payload, side);
-            progress.flush();
-            Result res = measure(side, scenario, payload);
-            all.add(res);
-            progress.printf(Locale.ROOT, "%,.0f/s, p50 %.0f us, CPU us/op client %.1f + server %.1f, broker %s%n",
-                res.opsPerSecond, res.p50, res.clientCpu, res.serverCpu,
-                Double.isNaN(res.brokerCpu) ? "n/a" : String.format(Locale.ROOT, "%.1f", res.brokerCpu));
-          }
+    for (Case k : cases) {
+      for (int round = 0; round < rounds; round++) {
+        for (int i = 0; i < sides.size(); i++) {
+          String side = sides.get((i + round) % sides.size()); // a different side goes first each round
+          step++;
+          progress.printf(Locale.ROOT, "[%d/%d] %s %d B %s ... ", step, total, k.scenario().label, k.payload(), side);
+          progress.flush();
+          Result res = measure(side, k.scenario(), k.payload());
+          all.add(res);
+          progress.printf(Locale.ROOT, "%,.0f/s, p50 %.0f us, CPU us/op client %.1f + server %.1f, broker %s%s%n",
+              res.opsPerSecond, res.p50, res.clientCpu, res.serverCpu,
+              Double.isNaN(res.brokerCpu) ? "n/a" : String.format(Locale.ROOT, "%.1f", res.brokerCpu), extra(res));
         }
       }
     }
@@ -165,17 +195,24 @@ public final class Compare {
     try {
       BufferedReader serverOut = reader(server);
       expect(serverOut, "READY", server, side + " server");
+      long window = scenario == Contender.Scenario.SOAK_64 ? SOAK_FACTOR * measureMillis : measureMillis;
       Process client = start("client", side, scenario.name(), Integer.toString(payload), url, topic,
-          Long.toString(warmupMillis), Long.toString(measureMillis));
+          Long.toString(warmupMillis), Long.toString(window));
       try {
         BufferedReader clientOut = reader(client);
+        boolean soak = scenario == Contender.Scenario.SOAK_64;
         expect(clientOut, "START", client, side + " client");
+        long serverStart = soak ? serverHeap(server, serverOut, side) : -1;
         long s0 = ProcCpu.nanos(server.pid());
         long b0 = brokerPid > 0 ? ProcCpu.nanos(brokerPid) : -1;
         expect(clientOut, "END", client, side + " client");
         long s1 = ProcCpu.nanos(server.pid());
         long b1 = brokerPid > 0 ? ProcCpu.nanos(brokerPid) : -1;
+        long serverEnd = soak ? serverHeap(server, serverOut, side) : -1;
         String result = expect(clientOut, "RESULT", client, side + " client");
+        String[] h = expect(clientOut, "HEAP", client, side + " client").split(" ");
+        Heap heap = scenario.scale ? new Heap(Long.parseLong(h[1]), Long.parseLong(h[2]), Long.parseLong(h[3]),
+            serverStart, serverEnd) : Heap.NONE;
         String[] f = result.split(" ");
         long operations = Long.parseLong(f[1]);
         double seconds = Long.parseLong(f[2]) / 1e9;
@@ -184,7 +221,7 @@ public final class Compare {
         client.waitFor(60, TimeUnit.SECONDS);
         return new Result(side, scenario, payload, ops, Double.parseDouble(f[4]), Double.parseDouble(f[5]),
             Double.parseDouble(f[6]), Long.parseLong(f[3]) * perOp, (s1 - s0) * perOp,
-            b0 < 0 || b1 < 0 ? Double.NaN : (b1 - b0) * perOp);
+            b0 < 0 || b1 < 0 ? Double.NaN : (b1 - b0) * perOp, heap);
       } finally {
         client.destroyForcibly();
       }
@@ -198,6 +235,37 @@ public final class Compare {
         server.destroyForcibly();
       }
     }
+  }
+
+  /** The soak row measures this many times the measured window (60 s by default). */
+  static final int SOAK_FACTOR = 6;
+
+  /** Asks the server for its heap after GC (the server's CPU counter includes the collection; soak rows only). */
+  private static long serverHeap(Process server, BufferedReader serverOut, String side) throws IOException {
+    Writer w = server.outputWriter();
+    w.write("heap\n");
+    w.flush();
+    return Long.parseLong(expect(serverOut, "HEAP", server, side + " server").split(" ")[1]);
+  }
+
+  /** What a scale row adds to its line: MB/s of big calls, heap per pending call, heap growth over the soak. */
+  private String extra(Result r) {
+    StringBuilder sb = new StringBuilder();
+    if (r.payload >= 64 * 1024) {
+      sb.append(String.format(Locale.ROOT, "; %.0f MB/s each way", r.opsPerSecond * r.payload / 1e6));
+    }
+    Heap h = r.heap;
+    if (r.scenario == Contender.Scenario.CALL_ASYNC_10000 && h.clientBefore() >= 0) {
+      sb.append(String.format(Locale.ROOT, "; client heap %.1f KiB per pending call",
+          (h.clientEnd() - h.clientBefore()) / 10_000.0 / 1024));
+    }
+    if (r.scenario == Contender.Scenario.SOAK_64 && h.clientStart() >= 0) {
+      sb.append(String.format(Locale.ROOT, "; heap after GC, start -> end of %d s: client %.1f -> %.1f MiB, "
+          + "server %.1f -> %.1f MiB", SOAK_FACTOR * measureMillis / 1000, h.clientStart() / 1048576.0,
+          h.clientEnd() / 1048576.0,
+          h.serverStart() / 1048576.0, h.serverEnd() / 1048576.0));
+    }
+    return sb.toString();
   }
 
   private Process start(String... roleArgs) throws IOException {
@@ -272,10 +340,12 @@ public final class Compare {
   private void print(List<Result> rs) {
     PrintStream out = System.out;
     out.println();
-    out.printf(Locale.ROOT, "%-19s %5s %-10s | %9s %8s %8s | %7s %7s %7s | %s%n", "scenario", "bytes", "side", "op/s",
+    out.printf(Locale.ROOT, "%-19s %7s %-10s | %9s %8s %8s | %7s %7s %7s | %s%n", "scenario", "bytes", "side", "op/s",
         "p50 us", "p99 us", "client", "server", "broker", "vs floor: op/s, CPU (client+server)");
-    for (int payload : payloads) {
-      for (Contender.Scenario s : scenarios) {
+    for (Case k : cases) {
+      {
+        Contender.Scenario s = k.scenario();
+        int payload = k.payload();
         Result floor = find(rs, "floor", s, payload);
         for (String side : SIDES) {
           Result r = find(rs, side, s, payload);
@@ -284,9 +354,9 @@ public final class Compare {
           }
           String vs = floor == null || side.equals("floor") ? ""
               : String.format(Locale.ROOT, "%.2fx, %.2fx", r.opsPerSecond / floor.opsPerSecond, r.cpu() / floor.cpu());
-          out.printf(Locale.ROOT, "%-19s %5d %-10s | %9.0f %8.0f %8.0f | %7.1f %7.1f %7s | %s%n", s.label, payload, side,
+          out.printf(Locale.ROOT, "%-19s %7d %-10s | %9.0f %8.0f %8.0f | %7.1f %7.1f %7s | %s%s%n", s.label, payload, side,
               r.opsPerSecond, r.p50, r.p99, r.clientCpu, r.serverCpu,
-              Double.isNaN(r.brokerCpu) ? "n/a" : String.format(Locale.ROOT, "%.1f", r.brokerCpu), vs);
+              Double.isNaN(r.brokerCpu) ? "n/a" : String.format(Locale.ROOT, "%.1f", r.brokerCpu), vs, extra(r));
         }
       }
     }
@@ -294,8 +364,10 @@ public final class Compare {
     out.println(" fresh server and client JVM per measurement, warmed up " + warmupMillis / 1000 + " s, measured "
         + measureMillis / 1000 + " s" + (rounds > 1 ? ", median of " + rounds + " rounds" : "") + ")");
     Map<String, String> extra = new LinkedHashMap<>();
-    for (int payload : payloads) {
-      for (Contender.Scenario s : scenarios) {
+    for (Case k : cases) {
+      {
+        Contender.Scenario s = k.scenario();
+        int payload = k.payload();
         Result f = find(rs, "fjord", s, payload);
         Result o = find(rs, "oslo-raw", s, payload);
         Result sp = find(rs, "spring", s, payload);

@@ -37,12 +37,23 @@ interface Contender {
   /** The rows of the table. */
   enum Scenario {
     CALL_1("call x1"), CALL_8("call x8"), CALL_64("call x64"), CALL_ASYNC_64("callAsync w64"),
-    CAST_ASYNC_1000("cast async w1000"), NOTIFY_ASYNC_1000("notify async w1000");
+    CAST_ASYNC_1000("cast async w1000"), NOTIFY_ASYNC_1000("notify async w1000"),
+    /** Scale: 10,000 calls in flight from one client; also the client's heap per pending call. */
+    CALL_ASYNC_10000("callAsync w10000", true),
+    /** Scale: callAsync w64 for six measured windows (60 s); also the heap after GC of client and server. */
+    SOAK_64("callAsync w64 soak", true);
 
     final String label;
+    /** A scale row: run by {@code --scale}, not by default. */
+    final boolean scale;
 
     Scenario(String label) {
+      this(label, false);
+    }
+
+    Scenario(String label, boolean scale) {
       this.label = label;
+      this.scale = scale;
     }
 
     boolean oneWay() {

@@ -11,8 +11,11 @@ import java.util.Locale;
  *
  * <pre>
  * Role server SIDE SCENARIO PAYLOAD URL TOPIC                      prints READY, serves until a line on stdin
+ *                                                                  other than "heap" (which it answers with HEAP
+ *                                                                  and its heap after GC in bytes)
  * Role client SIDE SCENARIO PAYLOAD URL TOPIC WARMUP_MS MEASURE_MS prints START, END around the measured window,
- *                                                                  then RESULT with its figures
+ *                                                                  then RESULT with its figures and HEAP with its
+ *                                                                  heap after GC before the run, at START and at END
  * </pre>
  */
 public final class Role {
@@ -28,7 +31,12 @@ public final class Role {
       try (AutoCloseable served = side.serve(scenario, setup)) {
         out.println("READY");
         out.flush();
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null && line.equals("heap")) {
+          out.println("HEAP " + heapAfterGc());
+          out.flush();
+        }
       }
       out.println("CLOSED");
       out.flush();
@@ -36,9 +44,14 @@ public final class Role {
     }
     long warmup = Long.parseLong(args[6]);
     long measure = Long.parseLong(args[7]);
+    boolean heap = scenario.scale;
+    long[] heaps = new long[3];
     Workload.Marks marks = new Workload.Marks() {
       @Override
       public void start() {
+        if (heap) {
+          heaps[1] = heapAfterGc();
+        }
         out.println("START");
         out.flush();
       }
@@ -47,22 +60,40 @@ public final class Role {
       public void end() {
         out.println("END");
         out.flush();
+        if (heap) {
+          heaps[2] = heapAfterGc(); // with the window's calls still in flight
+        }
       }
     };
     Stats stats;
     try (Contender.Client client = side.client(scenario, setup)) {
+      if (heap) {
+        heaps[0] = heapAfterGc();
+      }
       stats = switch (scenario) {
         case CALL_1 -> Workload.closedLoop(1, warmup, measure, op(client), marks);
         case CALL_8 -> Workload.closedLoop(8, warmup, measure, op(client), marks);
         case CALL_64 -> Workload.closedLoop(64, warmup, measure, op(client), marks);
         case CALL_ASYNC_64 -> Workload.pipelined(64, warmup, measure, () -> call(client), marks);
         case CAST_ASYNC_1000, NOTIFY_ASYNC_1000 -> Workload.pipelined(1000, warmup, measure, () -> send(client), marks);
+        case CALL_ASYNC_10000 -> Workload.pipelined(10_000, warmup, measure, () -> call(client), marks);
+        case SOAK_64 -> Workload.pipelined(64, warmup, measure, () -> call(client), marks);
       };
     }
     out.printf(Locale.ROOT, "RESULT %d %d %d %.1f %.1f %.1f%n", stats.operations, stats.elapsedNanos, stats.cpuNanos,
         stats.percentileMicros(0.50), stats.percentileMicros(0.99), stats.percentileMicros(0.999));
+    out.printf(Locale.ROOT, "HEAP %d %d %d%n", heaps[0], heaps[1], heaps[2]);
     out.flush();
     System.exit(0);
+  }
+
+  /** The heap in use after a full collection, in bytes. */
+  static long heapAfterGc() {
+    java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+    for (int i = 0; i < 2; i++) {
+      System.gc(); // twice: what the first collection's finalization and reference handling let go of goes too
+    }
+    return memory.getHeapMemoryUsage().getUsed();
   }
 
   private static java.util.function.Supplier<Workload.Op> op(Contender.Client client) {

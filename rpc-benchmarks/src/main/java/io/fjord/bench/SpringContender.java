@@ -78,7 +78,8 @@ final class SpringContender implements Contender {
     CachingConnectionFactory cf = connectionFactory(s, scenario.oneWay());
     RabbitTemplate template = new RabbitTemplate(cf);
     template.setReplyTimeout(60_000);
-    AsyncRabbitTemplate async = scenario == Scenario.CALL_ASYNC_64 ? new AsyncRabbitTemplate(template) : null;
+    AsyncRabbitTemplate async = scenario == Scenario.CALL_ASYNC_64 || scenario == Scenario.CALL_ASYNC_10000
+        || scenario == Scenario.SOAK_64 ? new AsyncRabbitTemplate(template) : null;
     if (async != null) {
       async.setReceiveTimeout(60_000);
       async.start();

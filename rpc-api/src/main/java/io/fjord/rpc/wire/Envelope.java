@@ -81,21 +81,19 @@ final class Envelope {
     }
     byte[] inner = new byte[end - PREFIX.length];
     int n = 0;
-    for (int i = PREFIX.length; i < end; i++) {
-      byte b = body[i];
-      if (b == '\\') {
-        if (++i == end) {
-          return null;
-        }
-        b = body[i];
-        if (b != '"' && b != '\\') {
-          return null;
-        }
-      } else if (b == '"' || (b >= 0 && b < 0x20)) {
-        return null;
+    int from = PREFIX.length;
+    // copy the runs between escapes whole; only \" and \\ are expected, anything else leaves the fast path
+    for (int i = Swar.next(body, from, end, true); i < end; i = Swar.next(body, from, end, true)) {
+      System.arraycopy(body, from, inner, n, i - from);
+      n += i - from;
+      if (body[i] != '\\' || i + 1 == end || body[i + 1] != '"' && body[i + 1] != '\\') {
+        return null; // a raw quote or control character, or another escape
       }
-      inner[n++] = b;
+      inner[n++] = body[i + 1];
+      from = i + 2;
     }
+    System.arraycopy(body, from, inner, n, end - from);
+    n += end - from;
     try {
       return WireJson.MAPPER.readTree(inner, 0, n) instanceof ObjectNode m ? m : null;
     } catch (java.io.IOException | RuntimeException e) {

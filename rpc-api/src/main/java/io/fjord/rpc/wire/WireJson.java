@@ -109,7 +109,13 @@ public final class WireJson {
 
   private static final PythonEscapes ESCAPES = new PythonEscapes();
 
-  /** {@code g}, writing finite floats as Python's {@code repr} does ({@link #pythonRepr}). */
+  /** Strings at least this long are checked for the no-escape fast path of {@link #python}. */
+  private static final int LONG_STRING = 512;
+
+  /**
+   * {@code g}, writing finite floats as Python's {@code repr} does ({@link #pythonRepr}), and long strings that need
+   * no escape as their bytes.
+   */
   private static JsonGenerator python(JsonGenerator g) {
     return new com.fasterxml.jackson.core.util.JsonGeneratorDelegate(g, false) {
       @Override
@@ -124,6 +130,21 @@ public final class WireJson {
       @Override
       public void writeNumber(float v) throws IOException {
         writeNumber((double) v);
+      }
+
+      @Override
+      public void writeString(String text) throws IOException {
+        if (text != null && text.length() >= LONG_STRING
+            && delegate() instanceof com.fasterxml.jackson.core.json.UTF8JsonGenerator) {
+          // a long string of printable ASCII without a quote or backslash needs no escape: its bytes go as they are
+          // (Python's json writes the same), a copy instead of Jackson's character-by-character escaping check
+          byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          if (utf8.length == text.length() && Swar.printable(utf8)) {
+            writeRawUTF8String(utf8, 0, utf8.length);
+            return;
+          }
+        }
+        super.writeString(text);
       }
     };
   }
@@ -303,13 +324,7 @@ public final class WireJson {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    byte[] b = buffer.bytes;
-    for (int i = 0, n = buffer.count; i < n; i++) {
-      if (b[i] == 0x7f) {
-        return false;
-      }
-    }
-    return true;
+    return !Swar.hasDel(buffer.bytes, buffer.count);
   }
 
   /** {@link #write} as bytes: pure printable ASCII, as every other char is escaped. */
@@ -341,27 +356,23 @@ public final class WireJson {
         n = in.length;
       }
       int quotes = 0;
-      for (int i = 0; i < n; i++) {
-        byte b = in[i];
-        if (b == '"' || b == '\\') {
-          quotes++;
-        }
+      for (int i = Swar.next(in, 0, n, false); i < n; i = Swar.next(in, i + 1, n, false)) {
+        quotes++;
       }
       byte[] out = new byte[prefix.length + n + quotes + suffix.length];
       System.arraycopy(prefix, 0, out, 0, prefix.length);
       int o = prefix.length;
-      if (quotes == 0) {
-        System.arraycopy(in, 0, out, o, n);
-        o += n;
-      } else {
-        for (int i = 0; i < n; i++) {
-          byte b = in[i];
-          if (b == '"' || b == '\\') {
-            out[o++] = '\\';
-          }
-          out[o++] = b;
-        }
+      // copy the runs between quotes and backslashes whole, a backslash before each of those
+      int from = 0;
+      for (int i = Swar.next(in, 0, n, false); i < n; i = Swar.next(in, i + 1, n, false)) {
+        System.arraycopy(in, from, out, o, i - from);
+        o += i - from;
+        out[o++] = '\\';
+        out[o++] = in[i];
+        from = i + 1;
       }
+      System.arraycopy(in, from, out, o, n - from);
+      o += n - from;
       System.arraycopy(suffix, 0, out, o, suffix.length);
       return out;
     } finally {
