@@ -30,4 +30,26 @@ class CompareHarnessIT {
       assertThat(Files.readString(json)).contains("\"side\": \"fjord\"").contains("\"side\": \"floor\"");
     }
   }
+
+  @Test
+  void theScaleRowsRunAndMeasureHeapsAndBigCalls(@TempDir Path dir) throws Exception {
+    List<Compare.Result> results = new Compare(new String[] {"--scale", "--warmup", "0.3", "--seconds", "0.5",
+        "--sides", "floor,fjord-fast", "--url", TestBroker.url(), "--json", dir.resolve("scale.json").toString()}).run();
+    assertThat(results).extracting(r -> r.scenario().label + " " + r.payload() + " " + r.side()).containsExactlyInAnyOrder(
+        "call x1 1048576 floor", "call x1 1048576 fjord-fast", "call x1 8388608 floor", "call x1 8388608 fjord-fast",
+        "callAsync w10000 100 floor", "callAsync w10000 100 fjord-fast",
+        "callAsync w64 soak 100 floor", "callAsync w64 soak 100 fjord-fast");
+    assertThat(results).allSatisfy(r -> {
+      assertThat(r.opsPerSecond()).as(r.side()).isPositive();
+      if (r.scenario() == Contender.Scenario.CALL_1) {
+        return; // big calls: no heap figures
+      }
+      assertThat(r.heap().clientBefore()).as("client heap before, %s", r.side()).isPositive();
+      assertThat(r.heap().clientEnd()).as("client heap at the end, %s", r.side()).isPositive();
+      if (r.scenario() == Contender.Scenario.SOAK_64) {
+        assertThat(r.heap().serverStart()).as("server heap, %s", r.side()).isPositive();
+        assertThat(r.heap().serverEnd()).as("server heap, %s", r.side()).isPositive();
+      }
+    });
+  }
 }
