@@ -59,10 +59,12 @@ public final class Compare {
 
   /**
    * Heaps after GC of a scale row, in bytes: the client's before its run and at the measured window's start and
-   * end (with the window's calls in flight), the server's at the window's start and end; -1 where not measured.
+   * end (with the window's calls in flight), the server's at the window's start and end, and what the client's
+   * latency samples (the harness's own, 8 bytes per measured call) took of its heap at the end; -1 where not
+   * measured.
    */
-  record Heap(long clientBefore, long clientStart, long clientEnd, long serverStart, long serverEnd) {
-    static final Heap NONE = new Heap(-1, -1, -1, -1, -1);
+  record Heap(long clientBefore, long clientStart, long clientEnd, long serverStart, long serverEnd, long samples) {
+    static final Heap NONE = new Heap(-1, -1, -1, -1, -1, -1);
   }
 
   /** One row of the table: a scenario with a payload size. */
@@ -212,7 +214,7 @@ public final class Compare {
         String result = expect(clientOut, "RESULT", client, side + " client");
         String[] h = expect(clientOut, "HEAP", client, side + " client").split(" ");
         Heap heap = scenario.scale ? new Heap(Long.parseLong(h[1]), Long.parseLong(h[2]), Long.parseLong(h[3]),
-            serverStart, serverEnd) : Heap.NONE;
+            serverStart, serverEnd, Long.parseLong(h[4])) : Heap.NONE;
         String[] f = result.split(" ");
         long operations = Long.parseLong(f[1]);
         double seconds = Long.parseLong(f[2]) / 1e9;
@@ -256,13 +258,14 @@ public final class Compare {
     }
     Heap h = r.heap;
     if (r.scenario == Contender.Scenario.CALL_ASYNC_10000 && h.clientBefore() >= 0) {
-      sb.append(String.format(Locale.ROOT, "; client heap %.1f KiB per pending call",
-          (h.clientEnd() - h.clientBefore()) / 10_000.0 / 1024));
+      // at the window's start: 10,000 calls in flight, no latency samples yet
+      sb.append(String.format(Locale.ROOT, "; client heap %.2f KiB per pending call",
+          (h.clientStart() - h.clientBefore()) / 10_000.0 / 1024));
     }
     if (r.scenario == Contender.Scenario.SOAK_64 && h.clientStart() >= 0) {
-      sb.append(String.format(Locale.ROOT, "; heap after GC, start -> end of %d s: client %.1f -> %.1f MiB, "
-          + "server %.1f -> %.1f MiB", SOAK_FACTOR * measureMillis / 1000, h.clientStart() / 1048576.0,
-          h.clientEnd() / 1048576.0,
+      sb.append(String.format(Locale.ROOT, "; heap after GC, start -> end of %d s: client %.1f -> %.1f MiB "
+          + "(%.1f of it latency samples), server %.1f -> %.1f MiB", SOAK_FACTOR * measureMillis / 1000,
+          h.clientStart() / 1048576.0, h.clientEnd() / 1048576.0, h.samples() / 1048576.0,
           h.serverStart() / 1048576.0, h.serverEnd() / 1048576.0));
     }
     return sb.toString();

@@ -15,7 +15,8 @@ import java.util.Locale;
  *                                                                  and its heap after GC in bytes)
  * Role client SIDE SCENARIO PAYLOAD URL TOPIC WARMUP_MS MEASURE_MS prints START, END around the measured window,
  *                                                                  then RESULT with its figures and HEAP with its
- *                                                                  heap after GC before the run, at START and at END
+ *                                                                  heap after GC before the run, at START and at END,
+ *                                                                  and the bytes its own latency samples took
  * </pre>
  */
 public final class Role {
@@ -82,7 +83,7 @@ public final class Role {
     }
     out.printf(Locale.ROOT, "RESULT %d %d %d %.1f %.1f %.1f%n", stats.operations, stats.elapsedNanos, stats.cpuNanos,
         stats.percentileMicros(0.50), stats.percentileMicros(0.99), stats.percentileMicros(0.999));
-    out.printf(Locale.ROOT, "HEAP %d %d %d%n", heaps[0], heaps[1], heaps[2]);
+    out.printf(Locale.ROOT, "HEAP %d %d %d %d%n", heaps[0], heaps[1], heaps[2], stats.sampleBytes());
     out.flush();
     System.exit(0);
   }

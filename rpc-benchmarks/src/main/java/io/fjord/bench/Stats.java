@@ -10,6 +10,11 @@ final class Stats {
   long elapsedNanos;
   long cpuNanos;
 
+  /** The heap this holds for its latency samples, in bytes. */
+  long sampleBytes() {
+    return 8L * samples.length;
+  }
+
   void record(long nanos) {
     if (count == samples.length) {
       samples = Arrays.copyOf(samples, count * 2);
