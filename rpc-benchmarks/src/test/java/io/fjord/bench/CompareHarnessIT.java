@@ -40,10 +40,12 @@ class CompareHarnessIT {
         "callAsync w10000 100 floor", "callAsync w10000 100 fjord-fast",
         "callAsync w64 soak 100 floor", "callAsync w64 soak 100 fjord-fast");
     assertThat(results).allSatisfy(r -> {
-      assertThat(r.opsPerSecond()).as(r.side()).isPositive();
       if (r.scenario() == Contender.Scenario.CALL_1) {
+        // a cold 8 MiB call may take longer than the tiny window: the row ran, whether or not a call ended in it
+        assertThat(r.clientCpu()).as("client CPU of a big call, %s", r.side()).isPositive();
         return; // big calls: no heap figures
       }
+      assertThat(r.opsPerSecond()).as(r.side()).isPositive();
       assertThat(r.heap().clientBefore()).as("client heap before, %s", r.side()).isPositive();
       assertThat(r.heap().clientEnd()).as("client heap at the end, %s", r.side()).isPositive();
       if (r.scenario() == Contender.Scenario.SOAK_64) {
