@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * (default 1; the median of N), {@code --sides floor,oslo-raw,spring,fjord}, {@code --only SCENARIO-PREFIX[,PREFIX...]},
  * {@code --payloads 100,1024}, {@code --scale} (instead of the rows above: calls of 1 and 8 MiB with MB/s,
  * 10,000 calls in flight with the client's heap per pending call, callAsync w64 for 6 times the measured window (60 s) with the heap after GC of
- * client and server at its start and end), {@code --url URL}, {@code --json FILE}, {@code --quick} (1 s + 1 s, 100 B),
+ * client and server at its start and end, and 50 servers on one topic getting 100 fanouts a second with the time until the
+ * last one got each), {@code --url URL}, {@code --json FILE}, {@code --quick} (1 s + 1 s, 100 B),
  * {@code --jvm-opt OPTION} (repeatable: for the child JVMs, {@code {role}} replaced by e.g. {@code server-fjord-CALL_1}, for a
  * JFR recording's file name).
  * The broker's CPU is read from /proc when it runs on this machine.
@@ -51,11 +52,14 @@ public final class Compare {
 
   /** One measurement of one side. */
   record Result(String side, Contender.Scenario scenario, int payload, double opsPerSecond, double p50, double p99,
-                double p999, double clientCpu, double serverCpu, double brokerCpu, Heap heap) {
+                double p999, double clientCpu, double serverCpu, double brokerCpu, Heap heap, long reachedAll) {
     double cpu() {
       return clientCpu + serverCpu;
     }
   }
+
+  // for the fanout row: p50/p99/p99.9 are the time until the last server got a fanout, reachedAll how many of
+  // the window's fanouts got to every server (-1 on the other rows)
 
   /**
    * Heaps after GC of a scale row, in bytes: the client's before its run and at the measured window's start and
@@ -132,7 +136,8 @@ public final class Compare {
     if (scale) {
       // the scale rows: big calls, 10,000 in flight, a 60 s run's heap
       for (Case k : List.of(new Case(Contender.Scenario.CALL_1, 1 << 20), new Case(Contender.Scenario.CALL_1, 8 << 20),
-          new Case(Contender.Scenario.CALL_ASYNC_10000, 100), new Case(Contender.Scenario.SOAK_64, 100))) {
+          new Case(Contender.Scenario.CALL_ASYNC_10000, 100), new Case(Contender.Scenario.SOAK_64, 100),
+          new Case(Contender.Scenario.FANOUT_50, 100))) {
         if (chosen.test(k.scenario())) {
           c.add(k);
         }
@@ -204,6 +209,10 @@ public final class Compare {
         BufferedReader clientOut = reader(client);
         boolean soak = scenario == Contender.Scenario.SOAK_64;
         expect(clientOut, "START", client, side + " client");
+        boolean fanout = scenario == Contender.Scenario.FANOUT_50;
+        if (fanout) {
+          tell(server, "mark");
+        }
         long serverStart = soak ? serverHeap(server, serverOut, side) : -1;
         long s0 = ProcCpu.nanos(server.pid());
         long b0 = brokerPid > 0 ? ProcCpu.nanos(brokerPid) : -1;
@@ -211,9 +220,15 @@ public final class Compare {
         long s1 = ProcCpu.nanos(server.pid());
         long b1 = brokerPid > 0 ? ProcCpu.nanos(brokerPid) : -1;
         long serverEnd = soak ? serverHeap(server, serverOut, side) : -1;
+        String[] last = null;
+        if (fanout) {
+          // the fanouts sent in the window that reached every server by now (the rest are counted, not timed)
+          tell(server, "fanout");
+          last = expect(serverOut, "FANOUT", server, side + " server").split(" ");
+        }
         String result = expect(clientOut, "RESULT", client, side + " client");
         String[] h = expect(clientOut, "HEAP", client, side + " client").split(" ");
-        Heap heap = scenario.scale ? new Heap(Long.parseLong(h[1]), Long.parseLong(h[2]), Long.parseLong(h[3]),
+        Heap heap = scenario.scale && !fanout ? new Heap(Long.parseLong(h[1]), Long.parseLong(h[2]), Long.parseLong(h[3]),
             serverStart, serverEnd, Long.parseLong(h[4])) : Heap.NONE;
         String[] f = result.split(" ");
         long operations = Long.parseLong(f[1]);
@@ -221,9 +236,11 @@ public final class Compare {
         double ops = operations / seconds;
         double perOp = 1e-3 / Math.max(1, operations); // ns -> us per operation
         client.waitFor(60, TimeUnit.SECONDS);
-        return new Result(side, scenario, payload, ops, Double.parseDouble(f[4]), Double.parseDouble(f[5]),
-            Double.parseDouble(f[6]), Long.parseLong(f[3]) * perOp, (s1 - s0) * perOp,
-            b0 < 0 || b1 < 0 ? Double.NaN : (b1 - b0) * perOp, heap);
+        String[] lat = last == null ? new String[] {null, null, f[4], f[5], f[6]} : last;
+        return new Result(side, scenario, payload, ops, Double.parseDouble(lat[2]), Double.parseDouble(lat[3]),
+            Double.parseDouble(lat[4]), Long.parseLong(f[3]) * perOp, (s1 - s0) * perOp,
+            b0 < 0 || b1 < 0 ? Double.NaN : (b1 - b0) * perOp, heap,
+            last == null ? -1 : Long.parseLong(last[1]));
       } finally {
         client.destroyForcibly();
       }
@@ -241,6 +258,12 @@ public final class Compare {
 
   /** The soak row measures this many times the measured window (60 s by default). */
   static final int SOAK_FACTOR = 6;
+
+  private static void tell(Process server, String line) throws IOException {
+    Writer w = server.outputWriter();
+    w.write(line + "\n");
+    w.flush();
+  }
 
   /** Asks the server for its heap after GC (the server's CPU counter includes the collection; soak rows only). */
   private static long serverHeap(Process server, BufferedReader serverOut, String side) throws IOException {
@@ -261,6 +284,10 @@ public final class Compare {
       // at the window's start: 10,000 calls in flight, no latency samples yet
       sb.append(String.format(Locale.ROOT, "; client heap %.2f KiB per pending call",
           (h.clientStart() - h.clientBefore()) / 10_000.0 / 1024));
+    }
+    if (r.scenario == Contender.Scenario.FANOUT_50) {
+      sb.append(String.format(Locale.ROOT, "; %d servers, p50/p99 = time to the last one, %,d fanouts timed",
+          Fanout.SERVERS, r.reachedAll()));
     }
     if (r.scenario == Contender.Scenario.SOAK_64 && h.clientStart() >= 0) {
       sb.append(String.format(Locale.ROOT, "; heap after GC, start -> end of %d s: client %.1f -> %.1f MiB "
@@ -356,6 +383,8 @@ public final class Compare {
             continue;
           }
           String vs = floor == null || side.equals("floor") ? ""
+              : s == Contender.Scenario.FANOUT_50 // the same rate on every side: the time to the last server
+              ? String.format(Locale.ROOT, "p50 %.2fx, CPU %.2fx", r.p50 / floor.p50, r.cpu() / floor.cpu())
               : String.format(Locale.ROOT, "%.2fx, %.2fx", r.opsPerSecond / floor.opsPerSecond, r.cpu() / floor.cpu());
           out.printf(Locale.ROOT, "%-19s %7d %-10s | %9.0f %8.0f %8.0f | %7.1f %7.1f %7s | %s%s%n", s.label, payload, side,
               r.opsPerSecond, r.p50, r.p99, r.clientCpu, r.serverCpu,
@@ -371,6 +400,9 @@ public final class Compare {
       {
         Contender.Scenario s = k.scenario();
         int payload = k.payload();
+        if (s == Contender.Scenario.FANOUT_50) {
+          continue; // the same rate on every side: its ratios are in the table
+        }
         Result f = find(rs, "fjord", s, payload);
         Result o = find(rs, "oslo-raw", s, payload);
         Result sp = find(rs, "spring", s, payload);

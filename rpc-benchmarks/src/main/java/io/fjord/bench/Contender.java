@@ -22,6 +22,12 @@ interface Contender {
   /** Connects a client for {@code scenario}. */
   Client client(Scenario scenario, Setup setup) throws Exception;
 
+  /**
+   * Starts {@link Fanout#SERVERS} servers on one topic, each on a connection of its own as if in a process of its
+   * own, each telling {@code tally} when it got a fanout (the {@link Scenario#FANOUT_50} row).
+   */
+  AutoCloseable serveFanout(Setup setup, Fanout.Tally tally) throws Exception;
+
   /** A connected client. */
   interface Client extends AutoCloseable {
     /** A blocking call for one calling thread (each thread gets its own, as a careful user would). */
@@ -32,6 +38,11 @@ interface Contender {
 
     /** A one-way message (a cast, or a notification), completed when the broker confirmed it. */
     CompletableFuture<?> send() throws Exception;
+
+    /** A fanout to every server on the topic, its payload stamped with {@code sentNanos} ({@link Fanout#stamp}). */
+    default void fanout(long sentNanos) throws Exception {
+      throw new UnsupportedOperationException("not a fanout client");
+    }
   }
 
   /** The rows of the table. */
@@ -41,7 +52,12 @@ interface Contender {
     /** Scale: 10,000 calls in flight from one client; also the client's heap per pending call. */
     CALL_ASYNC_10000("callAsync w10000", true),
     /** Scale: callAsync w64 for six measured windows (60 s); also the heap after GC of client and server. */
-    SOAK_64("callAsync w64 soak", true);
+    SOAK_64("callAsync w64 soak", true),
+    /**
+     * Scale: 50 servers on one topic, a fanout to all of them at a fixed rate ({@link Fanout#RATE} a second); the
+     * latencies are the time until the last server got it.
+     */
+    FANOUT_50("fanout x50", true);
 
     final String label;
     /** A scale row: run by {@code --scale}, not by default. */

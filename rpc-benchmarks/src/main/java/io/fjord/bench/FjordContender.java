@@ -54,6 +54,50 @@ final class FjordContender implements Contender {
     }
   }
 
+  /** A fanout server's endpoint: tells the tally it got the fanout. */
+  public static class FanoutSink {
+    private final Fanout.Tally tally;
+
+    FanoutSink(Fanout.Tally tally) {
+      this.tally = tally;
+    }
+
+    public void count(String payload) {
+      tally.received(Fanout.sentNanos(payload));
+    }
+  }
+
+  /** {@link FanoutSink}, declared non-blocking. */
+  @NonBlocking
+  public static final class FastFanoutSink extends FanoutSink {
+    FastFanoutSink(Fanout.Tally tally) {
+      super(tally);
+    }
+
+    @Override
+    public void count(String payload) {
+      super.count(payload);
+    }
+  }
+
+  @Override
+  public AutoCloseable serveFanout(Setup s, Fanout.Tally tally) {
+    java.util.List<Transport> transports = new java.util.ArrayList<>();
+    java.util.List<RpcServer> servers = new java.util.ArrayList<>();
+    for (int i = 0; i < Fanout.SERVERS; i++) {
+      Transport t = open(s); // one process each
+      transports.add(t);
+      RpcServer server = RpcServer.builder(t, Target.topic(s.topic()).withServer("bench-" + i))
+          .endpoint(fast ? new FastFanoutSink(tally) : new FanoutSink(tally)).build();
+      servers.add(server);
+      server.start();
+    }
+    return () -> {
+      servers.forEach(RpcServer::close);
+      transports.forEach(Transport::close);
+    };
+  }
+
   /** Takes notifications. */
   public static final class Sink {
     public void info(ReceivedNotification n) {
@@ -95,7 +139,13 @@ final class FjordContender implements Contender {
     Notifier notifier = Notifier.builder(t).publisherId("bench").topics(s.topic())
         .failurePolicy(Notifier.FailurePolicy.THROW).build();
     Map<String, Object> args = Map.of("payload", s.payload());
+    RpcClient fanout = client.toAllServers();
     return new Client() {
+      @Override
+      public void fanout(long sentNanos) {
+        fanout.cast(RequestContext.empty(), "count", Map.of("payload", Fanout.stamp(sentNanos, s.payloadBytes())));
+      }
+
       @Override
       public Workload.Op caller() {
         return () -> client.call(RequestContext.empty(), "echo", args, Object.class);

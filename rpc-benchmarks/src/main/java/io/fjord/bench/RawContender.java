@@ -126,12 +126,108 @@ final class RawContender implements Contender {
     };
   }
 
+  /** The fanout exchange: oslo's name for it on both sides. */
+  private static String fanoutExchange(Setup s) {
+    return s.topic() + "_fanout";
+  }
+
+  @Override
+  public AutoCloseable serveFanout(Setup s, Fanout.Tally tally) throws Exception {
+    java.util.List<Connection> connections = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < Fanout.SERVERS; i++) {
+        Connection c = RawBaseline.connect(s.url(), name() + "-server-" + i);
+        connections.add(c);
+        Channel ch = c.createChannel();
+        ch.exchangeDeclare(fanoutExchange(s), "fanout", false, true, null);
+        String q = ch.queueDeclare().getQueue(); // server-named, exclusive, auto-delete
+        ch.queueBind(q, fanoutExchange(s), "");
+        ch.basicQos(PREFETCH);
+        ch.basicConsume(q, false, new DefaultConsumer(ch) {
+          @Override
+          public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body)
+              throws IOException {
+            tally.received(Fanout.sentNanos(body));
+            ch.basicAck(env.getDeliveryTag(), false);
+          }
+        });
+      }
+    } catch (Exception e) {
+      for (Connection c : connections) {
+        c.abort();
+      }
+      throw e;
+    }
+    return () -> {
+      for (Connection c : connections) {
+        c.close(10_000); // the queues and then the exchange delete themselves
+      }
+    };
+  }
+
   // ------------------------------------------------------------------ client
 
   @Override
   public Client client(Scenario scenario, Setup s) throws Exception {
     Connection c = RawBaseline.connect(s.url(), name() + "-client");
+    if (scenario == Scenario.FANOUT_50) {
+      return new FanoutClient(c, s);
+    }
     return scenario.oneWay() ? new OneWayClient(c, scenario, s) : new CallClient(c, s);
+  }
+
+  /** Publishes fanouts: the stamped payload (floor) or an oslo cast envelope with the stamp patched in. */
+  private final class FanoutClient implements Client {
+    private final Connection connection;
+    private final Channel channel;
+    private final String exchange;
+    private final byte[] template;
+    private final int stampAt;
+    private final int payloadBytes;
+
+    FanoutClient(Connection c, Setup s) throws IOException {
+      this.connection = c;
+      this.channel = c.createChannel();
+      this.exchange = fanoutExchange(s);
+      channel.exchangeDeclare(exchange, "fanout", false, true, null);
+      this.payloadBytes = s.payloadBytes();
+      String stamp = Fanout.stamp(0, payloadBytes);
+      if (osloWire) {
+        template = OsloWire.encode(WireRequest.cast("count", WireJson.MAPPER.valueToTree(Map.of("payload", stamp)),
+            null, null, RequestContext.empty()));
+        stampAt = indexOf(template, stamp.substring(0, 21).getBytes(StandardCharsets.US_ASCII), 0);
+      } else {
+        template = stamp.getBytes(StandardCharsets.US_ASCII);
+        stampAt = 0;
+      }
+    }
+
+    @Override
+    public void fanout(long sentNanos) throws IOException {
+      byte[] body = template.clone();
+      System.arraycopy(Fanout.stamp(sentNanos, 21).getBytes(StandardCharsets.US_ASCII), 0, body, stampAt, 21);
+      channel.basicPublish(exchange, "", osloWire ? OSLO : null, body);
+    }
+
+    @Override
+    public Workload.Op caller() {
+      throw new UnsupportedOperationException("a fanout client");
+    }
+
+    @Override
+    public CompletableFuture<?> callAsync() {
+      throw new UnsupportedOperationException("a fanout client");
+    }
+
+    @Override
+    public CompletableFuture<?> send() {
+      throw new UnsupportedOperationException("a fanout client");
+    }
+
+    @Override
+    public void close() throws IOException {
+      connection.close(10_000);
+    }
   }
 
   private final class CallClient implements Client {

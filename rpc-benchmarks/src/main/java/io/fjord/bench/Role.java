@@ -12,7 +12,11 @@ import java.util.Locale;
  * <pre>
  * Role server SIDE SCENARIO PAYLOAD URL TOPIC                      prints READY, serves until a line on stdin
  *                                                                  other than "heap" (which it answers with HEAP
- *                                                                  and its heap after GC in bytes)
+ *                                                                  and its heap after GC in bytes), "mark" (the
+ *                                                                  fanout row's window opened) or "fanout"
+ *                                                                  (answered with FANOUT, its count, p50, p99, p99.9
+ *                                                                  of the time to the last server in microseconds
+ *                                                                  and the fanouts not yet everywhere)
  * Role client SIDE SCENARIO PAYLOAD URL TOPIC WARMUP_MS MEASURE_MS prints START, END around the measured window,
  *                                                                  then RESULT with its figures and HEAP with its
  *                                                                  heap after GC before the run, at START and at END,
@@ -29,13 +33,25 @@ public final class Role {
     Contender.Scenario scenario = Contender.Scenario.of(args[2]);
     Contender.Setup setup = new Contender.Setup(args[4], args[5], Integer.parseInt(args[3]));
     if (args[0].equals("server")) {
-      try (AutoCloseable served = side.serve(scenario, setup)) {
+      Fanout.Tally tally = new Fanout.Tally(Fanout.SERVERS);
+      try (AutoCloseable served = scenario == Contender.Scenario.FANOUT_50 ? side.serveFanout(setup, tally)
+          : side.serve(scenario, setup)) {
         out.println("READY");
         out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
-        while ((line = in.readLine()) != null && line.equals("heap")) {
-          out.println("HEAP " + heapAfterGc());
+        while ((line = in.readLine()) != null) {
+          if (line.equals("heap")) {
+            out.println("HEAP " + heapAfterGc());
+          } else if (line.equals("mark")) {
+            tally.mark();
+          } else if (line.equals("fanout")) {
+            Stats s = tally.take();
+            out.printf(Locale.ROOT, "FANOUT %d %.1f %.1f %.1f %d%n", s.operations, s.percentileMicros(0.50),
+                s.percentileMicros(0.99), s.percentileMicros(0.999), tally.incomplete());
+          } else {
+            break;
+          }
           out.flush();
         }
       }
@@ -45,7 +61,7 @@ public final class Role {
     }
     long warmup = Long.parseLong(args[6]);
     long measure = Long.parseLong(args[7]);
-    boolean heap = scenario.scale;
+    boolean heap = scenario.scale && scenario != Contender.Scenario.FANOUT_50; // a collection would hold up the schedule
     long[] heaps = new long[3];
     Workload.Marks marks = new Workload.Marks() {
       @Override
@@ -79,6 +95,7 @@ public final class Role {
         case CAST_ASYNC_1000, NOTIFY_ASYNC_1000 -> Workload.pipelined(1000, warmup, measure, () -> send(client), marks);
         case CALL_ASYNC_10000 -> Workload.pipelined(10_000, warmup, measure, () -> call(client), marks);
         case SOAK_64 -> Workload.pipelined(64, warmup, measure, () -> call(client), marks);
+        case FANOUT_50 -> Workload.paced(Fanout.RATE, warmup, measure, () -> client.fanout(System.nanoTime()), marks);
       };
     }
     out.printf(Locale.ROOT, "RESULT %d %d %d %.1f %.1f %.1f%n", stats.operations, stats.elapsedNanos, stats.cpuNanos,

@@ -4,6 +4,9 @@ import io.fjord.rpc.TransportUrl;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.AnonymousQueue;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
@@ -74,6 +77,32 @@ final class SpringContender implements Contender {
   }
 
   @Override
+  public AutoCloseable serveFanout(Setup s, Fanout.Tally tally) {
+    java.util.List<CachingConnectionFactory> factories = new java.util.ArrayList<>();
+    java.util.List<SimpleMessageListenerContainer> containers = new java.util.ArrayList<>();
+    FanoutExchange exchange = new FanoutExchange(s.topic() + "_fanout", false, true);
+    for (int i = 0; i < Fanout.SERVERS; i++) {
+      CachingConnectionFactory cf = connectionFactory(s, false); // one application each
+      factories.add(cf);
+      RabbitAdmin admin = new RabbitAdmin(cf);
+      admin.declareExchange(exchange);
+      Queue q = new AnonymousQueue();
+      admin.declareQueue(q);
+      admin.declareBinding(BindingBuilder.bind(q).to(exchange));
+      SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(cf);
+      container.setQueueNames(q.getName());
+      container.setAcknowledgeMode(AcknowledgeMode.AUTO);
+      container.setMessageListener(message -> tally.received(Fanout.sentNanos(message.getBody())));
+      containers.add(container);
+      container.start();
+    }
+    return () -> {
+      containers.forEach(SimpleMessageListenerContainer::stop);
+      factories.forEach(CachingConnectionFactory::destroy); // the anonymous queues and the exchange delete themselves
+    };
+  }
+
+  @Override
   public Client client(Scenario scenario, Setup s) {
     CachingConnectionFactory cf = connectionFactory(s, scenario.oneWay());
     RabbitTemplate template = new RabbitTemplate(cf);
@@ -83,6 +112,9 @@ final class SpringContender implements Contender {
     if (async != null) {
       async.setReceiveTimeout(60_000);
       async.start();
+    }
+    if (scenario == Scenario.FANOUT_50) {
+      new RabbitAdmin(cf).declareExchange(new FanoutExchange(s.topic() + "_fanout", false, true));
     }
     byte[] body = s.payload().getBytes(StandardCharsets.US_ASCII);
     String routingKey = queue(scenario, s);
@@ -105,6 +137,14 @@ final class SpringContender implements Contender {
       @Override
       public CompletableFuture<?> callAsync() {
         return async.sendAndReceive("", routingKey, message());
+      }
+
+      @Override
+      public void fanout(long sentNanos) {
+        MessageProperties p = new MessageProperties();
+        p.setContentType(MessageProperties.CONTENT_TYPE_BYTES);
+        template.send(s.topic() + "_fanout", "", new Message(Fanout.stamp(sentNanos, s.payloadBytes())
+            .getBytes(StandardCharsets.US_ASCII), p));
       }
 
       @Override

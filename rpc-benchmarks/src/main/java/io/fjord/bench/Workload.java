@@ -155,4 +155,37 @@ final class Workload {
       return s;
     }
   }
+
+  /**
+   * One thread running {@code op} at {@code perSecond} a second, on a fixed schedule (a late operation does not
+   * move the next one's slot); the recorded latency is each operation's own duration.
+   */
+  static Stats paced(int perSecond, long warmupMillis, long measureMillis, Op op, Marks marks) throws Exception {
+    Stats s = new Stats();
+    long interval = 1_000_000_000L / perSecond;
+    long start = System.nanoTime();
+    long measureFrom = start + warmupMillis * 1_000_000;
+    long end = measureFrom + measureMillis * 1_000_000;
+    long cpu0 = -1;
+    long t0 = 0;
+    for (long slot = start; slot - end < 0; slot += interval) {
+      long now;
+      while ((now = System.nanoTime()) - slot < 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(slot - now);
+      }
+      if (cpu0 < 0 && now - measureFrom >= 0) {
+        marks.start();
+        cpu0 = processCpuNanos();
+        t0 = now;
+      }
+      op.run();
+      if (cpu0 >= 0) {
+        s.record(System.nanoTime() - now);
+      }
+    }
+    s.elapsedNanos = System.nanoTime() - t0;
+    s.cpuNanos = processCpuNanos() - cpu0;
+    marks.end();
+    return s;
+  }
 }

@@ -38,13 +38,20 @@ class CompareHarnessIT {
     assertThat(results).extracting(r -> r.scenario().label + " " + r.payload() + " " + r.side()).containsExactlyInAnyOrder(
         "call x1 1048576 floor", "call x1 1048576 fjord-fast", "call x1 8388608 floor", "call x1 8388608 fjord-fast",
         "callAsync w10000 100 floor", "callAsync w10000 100 fjord-fast",
-        "callAsync w64 soak 100 floor", "callAsync w64 soak 100 fjord-fast");
+        "callAsync w64 soak 100 floor", "callAsync w64 soak 100 fjord-fast",
+        "fanout x50 100 floor", "fanout x50 100 fjord-fast");
     assertThat(results).allSatisfy(r -> {
       // a cold 8 MiB call, or the first of 10,000 in flight, may take longer than the tiny window: each row
       // ran, whether or not a call ended in its window; the soak's six windows see calls end
       assertThat(r.clientCpu()).as("client CPU, %s %s", r.scenario(), r.side()).isPositive();
       if (r.scenario() == Contender.Scenario.CALL_1) {
         return; // big calls: no heap figures
+      }
+      if (r.scenario() == Contender.Scenario.FANOUT_50) {
+        // 50 fanouts in the window: the servers' JVM timed those that reached all 50 servers
+        assertThat(r.reachedAll()).as("fanouts that reached all 50 servers, %s", r.side()).isPositive();
+        assertThat(r.p50()).as("time to the last server, %s", r.side()).isPositive();
+        return;
       }
       assertThat(r.heap().clientBefore()).as("client heap before, %s", r.side()).isPositive();
       assertThat(r.heap().clientEnd()).as("client heap at the end, %s", r.side()).isPositive();
