@@ -26,11 +26,13 @@ public final class Deadline {
   private final Clock clock;
   private final Duration timeout;
   private final long at;
+  private final boolean propagated;
 
-  private Deadline(Clock clock, Duration timeout, long at) {
+  private Deadline(Clock clock, Duration timeout, long at, boolean propagated) {
     this.clock = clock;
     this.timeout = timeout;
     this.at = at;
+    this.propagated = propagated;
   }
 
   /**
@@ -44,7 +46,33 @@ public final class Deadline {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
     }
-    return new Deadline(clock, timeout, clock.nanoTime() + saturatedNanos(timeout));
+    return new Deadline(clock, timeout, clock.nanoTime() + saturatedNanos(timeout), false);
+  }
+
+  /**
+   * The deadline of a call made while serving a request, inherited from that request's: {@code remaining}
+   * from now on {@code clock}, {@linkplain #isPropagated() propagated}. An operation that runs out of it fails
+   * with {@link DeadlineExceededException}.
+   */
+  public static Deadline propagated(Duration remaining, Clock clock) {
+    Deadline d = after(remaining, clock);
+    return new Deadline(clock, remaining, d.at, true);
+  }
+
+  /**
+   * The earlier of this deadline and {@code inbound}, the deadline of the request being served: this one when
+   * it comes first or {@code inbound} is null, else a {@linkplain #propagated propagated} deadline at
+   * {@code inbound}'s instant on this deadline's clock.
+   */
+  public Deadline orInbound(Deadline inbound) {
+    if (inbound == null) {
+      return this;
+    }
+    long left = inbound.remainingNanos();
+    if (left >= remainingNanos()) {
+      return this;
+    }
+    return propagated(Duration.ofNanos(Math.max(0, left)), clock);
   }
 
   /** The deadline {@code timeout} from now on the system clock. */
@@ -86,6 +114,14 @@ public final class Deadline {
     return at - clock.nanoTime();
   }
 
+  /**
+   * True for a deadline inherited from the request being served ({@link DeadlineContext}), rather than made
+   * from the operation's own timeout.
+   */
+  public boolean isPropagated() {
+    return propagated;
+  }
+
   /** True once the clock reached the deadline. */
   public boolean isExpired() {
     return clock.nanoTime() - at >= 0;
@@ -93,6 +129,6 @@ public final class Deadline {
 
   @Override
   public String toString() {
-    return "Deadline{timeout=" + timeout + ", remaining=" + remaining() + "}";
+    return "Deadline{timeout=" + timeout + ", remaining=" + remaining() + (propagated ? ", propagated" : "") + "}";
   }
 }

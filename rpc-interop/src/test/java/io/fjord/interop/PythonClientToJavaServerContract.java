@@ -191,6 +191,20 @@ abstract class PythonClientToJavaServerContract {
     assertRemoteError(call("_private"), "NoSuchMethod", "Endpoint does not support RPC method _private");
   }
 
+  @Test
+  void aCallerWhoseDeadlineBudgetRanOutGetsDeadlineExceededAndTheMethodDoesNotRun() {
+    // an oslo caller may carry Fjord's deadline key in its context; 0 ms left: the server must not run it
+    JsonNode e = failure(call("echo").arg("value", 1).ctxt(Map.of("fjord_deadline_ms", 0)));
+    assertThat(e.path("exc_module").asText() + "." + e.path("exc_class").asText())
+        .isEqualTo("oslo_messaging.rpc.client.RemoteError");
+    assertThat(e.path("exc_type").asText()).isEqualTo("DeadlineExceeded");
+    assertThat(e.path("value").asText()).contains("was not run");
+    // with time left the same call runs, and the key is not in the context the endpoint gets
+    JsonNode seen = result(call("context").ctxt(Map.of("fjord_deadline_ms", 30_000, "request_id", "req-budget")));
+    assertThat(seen.path("ctxt").has("fjord_deadline_ms")).isFalse();
+    assertThat(seen.path("ctxt").path("request_id").asText()).isEqualTo("req-budget");
+  }
+
   /** oslo raises RemoteError(exc_type, value) for these, exactly as from an oslo server (docs/wire-format.md §4.5). */
   private void assertRemoteError(OsloCommand command, String excType, String value) {
     JsonNode e = failure(command);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fjord.rpc.Deadline;
+import io.fjord.rpc.DeadlineContext;
+import io.fjord.rpc.DeadlineExceededException;
 import io.fjord.rpc.DeliveryFailureException;
 import io.fjord.rpc.MessagingException;
 import io.fjord.rpc.MessagingTimeoutException;
@@ -65,10 +67,14 @@ public final class RpcClient implements Invoker {
   private final Version versionCap;
   private final Map<String, Class<? extends RuntimeException>> allowed;
   private final List<ClientInterceptor> interceptors;
+  /** Whether calls and casts made while serving a request inherit its deadline ({@link DeadlineContext}). */
+  private final boolean propagateDeadline;
 
   private RpcClient(Transport transport, Target target, CallOptions options,
-                    Map<String, Class<? extends RuntimeException>> allowed, List<ClientInterceptor> interceptors) {
+                    Map<String, Class<? extends RuntimeException>> allowed, List<ClientInterceptor> interceptors,
+                    boolean propagateDeadline) {
     this.transport = transport;
+    this.propagateDeadline = propagateDeadline;
     this.core = transport.core();
     this.target = Objects.requireNonNull(target, "target");
     this.options = Objects.requireNonNull(options, "options");
@@ -92,7 +98,8 @@ public final class RpcClient implements Invoker {
    * and {@link #toAllServers} say the same more plainly.
    */
   public RpcClient prepare(String server, boolean fanout) {
-    return new RpcClient(transport, target.withServer(server).withFanout(fanout), options, allowed, interceptors);
+    return new RpcClient(transport, target.withServer(server).withFanout(fanout), options, allowed, interceptors,
+        propagateDeadline);
   }
 
   /** A view sending to server {@code server} of the topic only (its {@code <topic>.<server>} queue). */
@@ -115,7 +122,7 @@ public final class RpcClient implements Invoker {
   public RpcClient prepare(CallOptions options) {
     Objects.requireNonNull(options, "options");
     return new RpcClient(transport, options.retarget(target), this.options.overriddenBy(options), allowed,
-        interceptors);
+        interceptors, propagateDeadline);
   }
 
   /**
@@ -202,18 +209,47 @@ public final class RpcClient implements Invoker {
    */
   @SuppressWarnings("unchecked")
   public <T> CompletableFuture<T> callAsync(RequestContext context, String method, Map<String, ?> args, JavaType type) {
-    Deadline deadline = core.deadline(options.timeout());
+    Deadline deadline = deadline();
     if (!interceptors.isEmpty()) {
       return (CompletableFuture<T>) intercepted(new ClientInvocation(ClientInvocation.Kind.CALL, target, method, args,
-          context, type, deadline)).thenApplyAsync(v -> v, core.callbacks());
+          context, type, deadline)).thenApplyAsync(v -> v, callbacks());
     }
     CompletableFuture<JsonNode> reply = startCall(context, method, args, deadline);
-    return reply.thenApplyAsync(node -> convert(node, method, type), core.callbacks());
+    return reply.thenApplyAsync(node -> convert(node, method, type), callbacks());
+  }
+
+  /**
+   * The deadline of an operation starting now: its own timeout's, or what is left of the request being served
+   * when that comes first and this client propagates deadlines.
+   */
+  private Deadline deadline() {
+    Deadline own = core.deadline(options.timeout());
+    return propagateDeadline ? own.orInbound(DeadlineContext.current()) : own;
+  }
+
+  /**
+   * Where asynchronous completions run: a callback thread, with the deadline of the request being served (if
+   * any) current, so nested calls in a chain started while serving inherit it too.
+   */
+  private java.util.concurrent.Executor callbacks() {
+    return DeadlineContext.with(DeadlineContext.current(), core.callbacks());
+  }
+
+  /**
+   * {@code context} with the budget {@code deadline} leaves ({@link DeadlineContext#CONTEXT_KEY}); a smaller
+   * budget already in the context (set by the caller or an interceptor) stays.
+   */
+  private static RequestContext withBudget(RequestContext context, Deadline deadline) {
+    long budget = DeadlineContext.budgetMillis(deadline);
+    if (context.get(DeadlineContext.CONTEXT_KEY) instanceof Number n && n.longValue() <= budget) {
+      return context;
+    }
+    return context.with(DeadlineContext.CONTEXT_KEY, budget);
   }
 
   @SuppressWarnings("unchecked")
   private <T> T call(RequestContext context, String method, Map<String, ?> args, JavaType type, boolean sync) {
-    Deadline deadline = core.deadline(options.timeout());
+    Deadline deadline = deadline();
     if (!interceptors.isEmpty()) {
       return (T) await(intercepted(new ClientInvocation(ClientInvocation.Kind.CALL, target, method, args, context,
           type, deadline)));
@@ -252,10 +288,10 @@ public final class RpcClient implements Invoker {
       // completions hop to a callback thread: interceptors' continuations never run on a driver thread
       if (inv.kind() == ClientInvocation.Kind.CALL) {
         return startCall(inv.context(), inv.method(), inv.args(), inv.deadline())
-            .thenApplyAsync(node -> convert(node, inv.method(), inv.resultType()), core.callbacks());
+            .thenApplyAsync(node -> convert(node, inv.method(), inv.resultType()), callbacks());
       }
       return startCast(inv.context(), inv.method(), inv.args(), inv.deadline())
-          .thenApplyAsync(v -> null, core.callbacks());
+          .thenApplyAsync(v -> null, callbacks());
     }
   }
 
@@ -279,7 +315,8 @@ public final class RpcClient implements Invoker {
     String replyQueue = core.replyQueue();
     String msgId = WireIds.hex();
     byte[] body = OsloWire.encode(WireRequest.call(method, argTree, target.namespace(), target.version(), msgId,
-        replyQueue, options.callMonitorTimeout(), context));
+        replyQueue, options.callMonitorTimeout(), withBudget(context == null ? RequestContext.empty() : context,
+            deadline)));
     ReplyWaiter.Pending pending = core.replies().register(msgId, target, method, deadline,
         options.callMonitorTimeout(), allowed);
     try {
@@ -301,7 +338,7 @@ public final class RpcClient implements Invoker {
 
   /** Casts {@code method} and returns once the broker has the message (or throws within the timeout). */
   public void cast(RequestContext context, String method, Map<String, ?> args) {
-    Deadline deadline = core.deadline(options.timeout());
+    Deadline deadline = deadline();
     if (!interceptors.isEmpty()) {
       await(intercepted(new ClientInvocation(ClientInvocation.Kind.CAST, target, method, args, context, null,
           deadline)));
@@ -315,12 +352,12 @@ public final class RpcClient implements Invoker {
    * or exceptionally within the client's timeout, on a Fjord callback thread.
    */
   public CompletableFuture<Void> castAsync(RequestContext context, String method, Map<String, ?> args) {
-    Deadline deadline = core.deadline(options.timeout());
+    Deadline deadline = deadline();
     if (!interceptors.isEmpty()) {
       return intercepted(new ClientInvocation(ClientInvocation.Kind.CAST, target, method, args, context, null,
-          deadline)).thenApplyAsync(v -> null, core.callbacks());
+          deadline)).thenApplyAsync(v -> null, callbacks());
     }
-    return startCast(context, method, args, deadline).thenApplyAsync(v -> v, core.callbacks());
+    return startCast(context, method, args, deadline).thenApplyAsync(v -> v, callbacks());
   }
 
   private CompletableFuture<Void> startCast(RequestContext context, String method, Map<String, ?> args,
@@ -329,8 +366,9 @@ public final class RpcClient implements Invoker {
     target.requireCastable(method);
     checkVersionCap(method);
     core.ensureOpen();
+    RequestContext sent = context == null ? RequestContext.empty() : context;
     byte[] body = OsloWire.encode(WireRequest.cast(method, toArgs(method, args), target.namespace(), target.version(),
-        context));
+        deadline.isPropagated() ? withBudget(sent, deadline) : sent));
     CompletableFuture<Void> result = new CompletableFuture<>();
     try {
       core.driver().send(target, body, new SendOptions(null, mandatory(), options.retry(), deadline))
@@ -344,8 +382,11 @@ public final class RpcClient implements Invoker {
     } catch (RuntimeException e) {
       result.completeExceptionally(sendFailure("cast", method, e));
     }
-    core.deadlines().failAt(result, deadline, () -> new MessagingTimeoutException(
-        "The broker did not confirm cast '" + method + "' to " + target + " within "
+    core.deadlines().failAt(result, deadline, () -> deadline.isPropagated()
+        ? new DeadlineExceededException("The deadline of the request being served ran out ("
+            + Durations.format(deadline.timeout()) + " were left of it) before the broker confirmed cast '" + method
+            + "' to " + target, target, method, deadline.timeout(), null)
+        : new MessagingTimeoutException("The broker did not confirm cast '" + method + "' to " + target + " within "
             + Durations.format(deadline.timeout()), target, method, deadline.timeout(), null));
     return result;
   }
@@ -432,6 +473,7 @@ public final class RpcClient implements Invoker {
     private final CallOptions.Builder options = CallOptions.builder().timeout(DEFAULT_TIMEOUT).mandatory(false);
     private final Map<String, Class<? extends RuntimeException>> allowed = new LinkedHashMap<>();
     private final List<ClientInterceptor> interceptors = new ArrayList<>();
+    private boolean propagateDeadline = true;
 
     private Builder(Transport transport, Target target) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -495,10 +537,20 @@ public final class RpcClient implements Invoker {
       return this;
     }
 
+    /**
+     * Whether a call or cast made while an {@link io.fjord.rpc.server.RpcServer} serves a request (on its thread, or
+     * in a chain of this client's futures started there) gets the earlier of this client's timeout and what is left
+     * of that request's deadline (see {@link DeadlineContext}). Default true; false: always this client's own timeout.
+     */
+    public Builder propagateDeadline(boolean propagateDeadline) {
+      this.propagateDeadline = propagateDeadline;
+      return this;
+    }
+
     public RpcClient build() {
       transport.core().require(io.fjord.rpc.Capability.RPC, "RpcClient for " + target);
       return new RpcClient(transport, target, options.build(), Collections.unmodifiableMap(new LinkedHashMap<>(allowed)),
-          List.copyOf(interceptors));
+          List.copyOf(interceptors), propagateDeadline);
     }
   }
 }

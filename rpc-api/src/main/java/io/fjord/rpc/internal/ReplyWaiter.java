@@ -92,7 +92,11 @@ public final class ReplyWaiter implements ReplyHandler {
       }
       if (deadline.isExpired()) {
         Duration timeout = deadline.timeout();
-        future.completeExceptionally(new MessagingTimeoutException("Timed out after " + Durations.format(timeout)
+        future.completeExceptionally(deadline.isPropagated()
+            ? new io.fjord.rpc.DeadlineExceededException("The deadline of the request being served ran out ("
+                + Durations.format(timeout) + " were left of it) waiting for a reply to " + describe()
+                + " (message ID " + msgId + ")", target, method, timeout, msgId)
+            : new MessagingTimeoutException("Timed out after " + Durations.format(timeout)
             + " waiting for a reply to " + describe() + " (message ID " + msgId
             + "); is a server consuming that topic, and is it fast enough?", target, method, timeout, msgId));
       } else if (callMonitorNanos > 0 && deadline.clock().nanoTime() - callMonitorDeadline >= 0) {
@@ -141,7 +145,18 @@ public final class ReplyWaiter implements ReplyHandler {
       return;
     }
     if (reply.isFailure()) {
-      p.future.completeExceptionally(RemoteFailures.decode(reply.failure(), p.describe(), p.allowed));
+      RuntimeException failure = RemoteFailures.decode(reply.failure(), p.describe(), p.allowed);
+      if (failure instanceof io.fjord.rpc.RemoteException r
+          && io.fjord.rpc.DeadlineExceededException.MODULE.equals(r.remoteModule())
+          && io.fjord.rpc.DeadlineExceededException.CLASS.equals(r.remoteClass())) {
+        // the server did not run it: its deadline had passed when the server got to it
+        io.fjord.rpc.DeadlineExceededException e = new io.fjord.rpc.DeadlineExceededException("The server refused "
+            + p.describe() + " (message ID " + msgId + "): " + r.remoteMessage(), p.target, p.method,
+            p.deadline.timeout(), msgId);
+        e.addSuppressed(r);
+        failure = e;
+      }
+      p.future.completeExceptionally(failure);
       return;
     }
     if (reply.result() != null) {

@@ -1,6 +1,9 @@
 package io.fjord.rpc.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fjord.rpc.Deadline;
+import io.fjord.rpc.DeadlineContext;
+import io.fjord.rpc.DeadlineExceededException;
 import io.fjord.rpc.MessageTooLargeException;
 import io.fjord.rpc.RemoteException;
 import io.fjord.rpc.RequestContext;
@@ -14,6 +17,7 @@ import io.fjord.rpc.wire.WireFormatException;
 import io.fjord.rpc.wire.WireJson;
 import io.fjord.rpc.wire.WireReply;
 import io.fjord.rpc.wire.WireRequest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -44,6 +48,7 @@ final class RequestProcessor {
   private final Pattern replyQueuePattern;
   private final List<ServerInterceptor> interceptors;
   private final RecentIds recentIds = new RecentIds(DUPLICATE_WINDOW);
+  private final java.util.concurrent.atomic.LongAdder expired = new java.util.concurrent.atomic.LongAdder();
   /** Whether any endpoint method is non-blocking (else no request is looked up before its hand-off). */
   private final boolean nonBlocking;
 
@@ -63,9 +68,12 @@ final class RequestProcessor {
     return nonBlocking;
   }
 
-  /** Processes one delivery: settles it, dispatches it, replies. Never throws for a bad message. */
-  void process(IncomingMessage message) {
-    Decoded decoded = decode(message);
+  /**
+   * Processes one delivery, received at {@code receivedNanos} on the transport's clock: settles it, dispatches
+   * it, replies. Never throws for a bad message.
+   */
+  void process(IncomingMessage message, long receivedNanos) {
+    Decoded decoded = decode(message, receivedNanos);
     if (decoded != null) {
       run(decoded);
     }
@@ -75,8 +83,9 @@ final class RequestProcessor {
    * A request decoded and not yet acknowledged.
    *
    * @param nonBlocking whether the method it selects is {@link io.fjord.rpc.annotation.NonBlocking}
+   * @param receivedNanos when the server received it, on the transport's clock (its deadline counts from then)
    */
-  record Decoded(IncomingMessage message, WireRequest request, boolean nonBlocking) {
+  record Decoded(IncomingMessage message, WireRequest request, boolean nonBlocking, long receivedNanos) {
   }
 
   /**
@@ -84,7 +93,7 @@ final class RequestProcessor {
    * rejected, an oversized one answered) and returns null. Leaves a decoded delivery unacknowledged, so
    * that it can still go back to its queue when no thread takes it.
    */
-  Decoded decode(IncomingMessage message) {
+  Decoded decode(IncomingMessage message, long receivedNanos) {
     if (message.body().length > maxMessageSize) {
       rejectOversized(message);
       return null;
@@ -99,7 +108,8 @@ final class RequestProcessor {
       return null;
     }
     return new Decoded(message, request,
-        nonBlocking && dispatcher.isNonBlocking(request.method(), request.namespace(), request.version()));
+        nonBlocking && dispatcher.isNonBlocking(request.method(), request.namespace(), request.version()),
+        receivedNanos);
   }
 
   /** The second half of {@link #process}: acknowledges the delivery, dispatches it, replies. */
@@ -109,7 +119,7 @@ final class RequestProcessor {
     String previousId = MDC.get(MDC_REQUEST_ID);
     restoreMdc(request.logId());
     try {
-      process(request);
+      process(request, decoded.receivedNanos());
     } finally {
       restoreMdc(previousId);
     }
@@ -124,7 +134,52 @@ final class RequestProcessor {
     }
   }
 
-  private void process(WireRequest request) {
+  /** Requests not run because their deadline had passed (calls answered with DeadlineExceeded, casts dropped). */
+  long expired() {
+    return expired.sum();
+  }
+
+  /**
+   * The deadline a request carries ({@link DeadlineContext#CONTEXT_KEY}: milliseconds left when it was sent),
+   * counted from when this server received it; null when it carries none (an oslo caller's).
+   */
+  private Deadline inboundDeadline(WireRequest request, long receivedNanos) {
+    Object budget = request.context().get(DeadlineContext.CONTEXT_KEY);
+    if (budget == null) {
+      return null;
+    }
+    long millis;
+    if (budget instanceof Number n) {
+      millis = n.longValue();
+    } else {
+      try {
+        millis = Long.parseLong(String.valueOf(budget).trim());
+      } catch (NumberFormatException e) {
+        log.debug("Ignoring a request deadline that is not a number of milliseconds: {}", budget);
+        return null;
+      }
+    }
+    long left = Math.max(0, millis) * 1_000_000L - (core.clock().nanoTime() - receivedNanos);
+    return Deadline.after(Duration.ofNanos(Math.max(0, left)), core.clock());
+  }
+
+  /** A request whose deadline passed before it could run: a call is answered with DeadlineExceeded, a cast dropped. */
+  private void refuseExpired(WireRequest request) {
+    expired.increment();
+    Object budget = request.context().get(DeadlineContext.CONTEXT_KEY);
+    if (request.wantsReply()) {
+      log.debug("Not running call '{}' on {}: its deadline ({} ms when sent) passed before it could run",
+          request.method(), target, budget);
+      reply(request.replyQueue(), request.msgId(), null, new DeadlineExceededException("Call '" + request.method()
+          + "' to " + target + " was not run: its deadline (" + budget + " ms when sent) passed before the server "
+          + "could run it", target, request.method(), null, request.msgId()));
+    } else {
+      log.debug("Dropping cast '{}' on {}: its deadline ({} ms when sent) passed before it could run",
+          request.method(), target, budget);
+    }
+  }
+
+  private void process(WireRequest request, long receivedNanos) {
     String method = request.method();
     boolean wantsReply = request.wantsReply();
     if (request.uniqueId() != null && recentIds.checkAndAdd(request.uniqueId())) {
@@ -138,13 +193,18 @@ final class RequestProcessor {
       return;
     }
 
-    // oslo servers add the caller's call monitor timeout to the context
-    RequestContext context = request.context().with("client_timeout",
+    Deadline inbound = inboundDeadline(request, receivedNanos);
+    if (inbound != null && inbound.isExpired()) {
+      refuseExpired(request);
+      return;
+    }
+    // oslo servers add the caller's call monitor timeout to the context; the deadline is DeadlineContext's
+    RequestContext context = request.context().without(DeadlineContext.CONTEXT_KEY).with("client_timeout",
         request.timeout() == null ? null : WireJson.plain(request.timeout()));
     ScheduledFuture<?> heartbeat = wantsReply ? startHeartbeat(request) : null;
 
     EndpointMethod selected = null;
-    try {
+    try (DeadlineContext.Scope ignored = DeadlineContext.open(inbound)) {
       if (method == null) {
         throw new RpcArgumentException("Request to " + target + " has no 'method'");
       }
@@ -264,7 +324,7 @@ final class RequestProcessor {
     if (selected != null && selected.isExpected(error)) {
       log.debug("Expected exception from {} '{}' on {}: {}", kind, method, target, error.toString());
     } else if (error instanceof RemoteException || error instanceof RpcArgumentException
-        || error instanceof MessageTooLargeException) {
+        || error instanceof MessageTooLargeException || error instanceof DeadlineExceededException) {
       log.warn("Rejected {} '{}' on {}: {}", kind, method, target, error.getMessage());
     } else {
       log.error("Exception during {} '{}' on {}", kind, method, target, error);

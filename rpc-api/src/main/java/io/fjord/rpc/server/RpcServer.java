@@ -137,9 +137,19 @@ public final class RpcServer implements AutoCloseable {
     lifecycle.close(null);
   }
 
+  /**
+   * Requests this server did not run because the deadline they carried had passed when it got to them
+   * (deadline propagation, {@link io.fjord.rpc.DeadlineContext}): calls answered with
+   * {@link io.fjord.rpc.DeadlineExceededException}, casts dropped.
+   */
+  public long expiredRequests() {
+    return processor.expired();
+  }
+
   private void onMessage(IncomingMessage message) {
+    long received = core.clock().nanoTime();
     if (!processor.hasNonBlocking()) {
-      lifecycle.execute(message, () -> runAndSettle(() -> processor.process(message)));
+      lifecycle.execute(message, () -> runAndSettle(() -> processor.process(message, received)));
       return;
     }
     // decoded here, on the delivery thread, to learn whether the method is non-blocking
@@ -148,7 +158,7 @@ public final class RpcServer implements AutoCloseable {
     }
     boolean handedOff = false;
     try {
-      RequestProcessor.Decoded decoded = processor.decode(message);
+      RequestProcessor.Decoded decoded = processor.decode(message, received);
       if (decoded == null) {
         return;
       }

@@ -849,6 +849,160 @@ public abstract class AbstractTransportContractTest {
     clientTransport.close();
   }
 
+  // ---- deadline propagation
+
+  /**
+   * One hop of a chain: records the deadline it runs under, then calls the next hop (recording how that call
+   * failed), or, the last hop, waits until released.
+   */
+  @RpcEndpoint(namespace = "hop")
+  public static class Hop {
+    final RpcClient next;
+    final AtomicReference<io.fjord.rpc.Deadline> seen = new AtomicReference<>();
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+    final CountDownLatch failed = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final BlockingQueue<Duration> probes = new LinkedBlockingQueue<>();
+
+    public Hop(RpcClient next) {
+      this.next = next;
+    }
+
+    public String hop() throws InterruptedException {
+      seen.set(io.fjord.rpc.DeadlineContext.current());
+      if (next == null) {
+        release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        return "last";
+      }
+      try {
+        return next.call(RequestContext.empty(), "hop", Map.of(), String.class);
+      } catch (RuntimeException e) {
+        failure.set(e);
+        failed.countDown();
+        throw e;
+      }
+    }
+
+    /** Two nested calls in a chain of futures: the second starts on a callback thread. */
+    public CompletableFuture<String> chain() {
+      return next.callAsync(RequestContext.empty(), "probe", Map.of(), String.class)
+          .thenCompose(first -> next.callAsync(RequestContext.empty(), "probe", Map.of(), String.class));
+    }
+
+    public String probe() {
+      io.fjord.rpc.Deadline d = io.fjord.rpc.DeadlineContext.current();
+      probes.add(d == null ? Duration.ofDays(1) : d.remaining());
+      return "probed";
+    }
+  }
+
+  private Hop startHop(String name, RpcClient next) {
+    Hop hop = new Hop(next);
+    RpcServer s = closeAfterTest(RpcServer.builder(openTransport(), Target.topic(topic + "_" + name).withServer("s"))
+        .endpoint(hop).build());
+    s.start();
+    return hop;
+  }
+
+  private RpcClient hopClient(String name, Duration timeout, boolean propagate) {
+    return RpcClient.builder(openTransport(), Target.topic(topic + "_" + name).withNamespace("hop")).timeout(timeout)
+        .propagateDeadline(propagate).build();
+  }
+
+  @Test
+  void aDeadlinePropagatesOverThreeHopsAndTheInnermostCallFailsAtTheOuterOne() throws Exception {
+    Duration own = Duration.ofSeconds(40); // each hop's client: far beyond the test's wait
+    Hop third = startHop("3", null);
+    Hop second = startHop("2", hopClient("3", own, true));
+    Hop first = startHop("1", hopClient("2", own, true));
+    Duration outer = Duration.ofMillis(1500);
+    try {
+      assertThatThrownBy(() -> hopClient("1", outer, true).call(RequestContext.empty(), "hop", Map.of(), String.class))
+          .isInstanceOf(MessagingTimeoutException.class);
+
+      // the calls made while serving ran out with the outer deadline, not after their own 40 s
+      assertThat(second.failed.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("second hop's call failed").isTrue();
+      assertThat(second.failure.get()).isInstanceOf(io.fjord.rpc.DeadlineExceededException.class);
+      assertThat(first.failed.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("first hop's call failed").isTrue();
+      assertThat(first.failure.get()).isInstanceOf(io.fjord.rpc.DeadlineExceededException.class);
+      // every hop ran under the caller's deadline, each with less of it left
+      assertThat(first.seen.get()).isNotNull();
+      assertThat(first.seen.get().timeout()).isLessThanOrEqualTo(outer);
+      assertThat(third.seen.get()).isNotNull();
+      assertThat(third.seen.get().timeout()).isLessThanOrEqualTo(second.seen.get().timeout())
+          .isLessThanOrEqualTo(first.seen.get().timeout());
+    } finally {
+      third.release.countDown();
+    }
+  }
+
+  @Test
+  void aClientThatOptsOutUsesItsOwnTimeoutWhileServing() throws Exception {
+    Hop last = startHop("2", null);
+    last.release.countDown(); // answers at once
+    Hop optedOut = startHop("1", hopClient("2", Duration.ofSeconds(40), false));
+
+    assertThat(hopClient("1", Duration.ofSeconds(5), true).call(RequestContext.empty(), "hop", Map.of(), String.class))
+        .isEqualTo("last");
+
+    assertThat(optedOut.seen.get().timeout()).isLessThanOrEqualTo(Duration.ofSeconds(5));
+    // the opted-out client's call carried its own 40 s, not the 5 s left of the request it was made in
+    assertThat(last.seen.get().timeout()).isGreaterThan(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aChainOfFuturesStartedWhileServingKeepsTheDeadline() throws Exception {
+    Hop probed = startHop("2", null);
+    startHop("1", hopClient("2", Duration.ofSeconds(40), true));
+
+    assertThat(hopClient("1", Duration.ofSeconds(5), true).call(RequestContext.empty(), "chain", Map.of(),
+        String.class)).isEqualTo("probed");
+
+    // both nested calls, the second started on a callback thread, carried what was left of the 5 s
+    for (int i = 0; i < 2; i++) {
+      Duration seen = probed.probes.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(seen).as("nested call %d", i + 1).isNotNull().isLessThanOrEqualTo(Duration.ofSeconds(5));
+    }
+  }
+
+  /** Counts the times it ran. */
+  public static class Counted {
+    final java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+
+    public int touch() {
+      return runs.incrementAndGet();
+    }
+  }
+
+  @Test
+  void aRequestWhoseDeadlinePassedBeforeDispatchIsNotRun() throws Exception {
+    Counted counted = new Counted();
+    RpcServer server = startServer(openTransport(), "s1", counted);
+    // an interceptor may shorten the budget a message carries; 0 ms: already passed when the server gets it
+    RpcClient expired = RpcClient.builder(openTransport(), Target.topic(topic)).timeout(WAIT)
+        .interceptor((invocation, chain) -> chain.proceed(invocation.withContext(invocation.context()
+            .with(io.fjord.rpc.DeadlineContext.CONTEXT_KEY, 0))))
+        .build();
+
+    assertThatThrownBy(() -> expired.call(ctx(), "touch", Map.of(), Integer.class))
+        .isInstanceOf(io.fjord.rpc.DeadlineExceededException.class)
+        .hasMessageContaining("was not run");
+    assertThat(counted.runs).hasValue(0);
+    assertThat(server.expiredRequests()).isEqualTo(1);
+
+    expired.cast(ctx(), "touch", Map.of());
+    long until = System.nanoTime() + WAIT.toNanos();
+    while (server.expiredRequests() < 2 && System.nanoTime() - until < 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // polls the condition until the deadline
+    }
+    assertThat(server.expiredRequests()).as("the cast was dropped and counted").isEqualTo(2);
+    assertThat(counted.runs).hasValue(0);
+
+    // the server keeps serving requests with time left
+    assertThat(RpcClient.builder(openTransport(), Target.topic(topic)).timeout(WAIT).build()
+        .call(ctx(), "touch", Map.of(), Integer.class)).isEqualTo(1);
+  }
+
   /** Two methods with the same wire name. */
   public static class DuplicateNames {
     @RpcMethod("get")
