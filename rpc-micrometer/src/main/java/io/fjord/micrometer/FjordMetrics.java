@@ -85,7 +85,7 @@ public final class FjordMetrics {
   private void record(ClientInvocation invocation, long start, Throwable error) {
     clientInFlight.decrementAndGet();
     String topic = String.valueOf(invocation.target().topic());
-    if (invocation.kind() == ClientInvocation.Kind.CALL) {
+    if (invocation.kind() != ClientInvocation.Kind.CAST) { // a call, or a scatter-gather call
       Timer.builder("fjord.rpc.client.calls").tag("topic", topic).tag("method", invocation.method())
           .tag("outcome", outcome(error)).register(registry).record(System.nanoTime() - start,
               java.util.concurrent.TimeUnit.NANOSECONDS);

@@ -73,7 +73,7 @@ public final class FjordTracing {
   public ClientInterceptor clientInterceptor() {
     return (invocation, chain) -> {
       Span span = tracer.spanBuilder(spanName(invocation.target().topic(), invocation.method()))
-          .setSpanKind(invocation.kind() == ClientInvocation.Kind.CALL ? SpanKind.CLIENT : SpanKind.PRODUCER)
+          .setSpanKind(invocation.kind() == ClientInvocation.Kind.CAST ? SpanKind.PRODUCER : SpanKind.CLIENT)
           .setAttribute("rpc.system", "oslo.messaging")
           .setAttribute("rpc.method", invocation.method())
           .setAttribute("messaging.destination.name", String.valueOf(invocation.target().topic()))

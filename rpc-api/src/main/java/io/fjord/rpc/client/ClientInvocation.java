@@ -13,8 +13,12 @@ import java.util.Objects;
  * to {@link ClientInterceptor.Chain#proceed}.
  */
 public final class ClientInvocation {
-  /** Whether a reply is awaited. */
-  public enum Kind { CALL, CAST }
+  /**
+   * Whether a reply is awaited: {@code CALL} one, {@code CAST} none, {@code CALL_ALL} one from every server of
+   * the topic (a scatter-gather call, {@link RpcClient#callAll}; its future completes with a
+   * {@link GatherResult}).
+   */
+  public enum Kind { CALL, CAST, CALL_ALL }
 
   private final Kind kind;
   private final Target target;
@@ -23,9 +27,15 @@ public final class ClientInvocation {
   private final RequestContext context;
   private final JavaType resultType;
   private final Deadline deadline;
+  private final Expected expected;
 
   ClientInvocation(Kind kind, Target target, String method, Map<String, ?> args, RequestContext context,
                    JavaType resultType, Deadline deadline) {
+    this(kind, target, method, args, context, resultType, deadline, null);
+  }
+
+  ClientInvocation(Kind kind, Target target, String method, Map<String, ?> args, RequestContext context,
+                   JavaType resultType, Deadline deadline, Expected expected) {
     this.kind = kind;
     this.target = target;
     this.method = Objects.requireNonNull(method, "method");
@@ -33,6 +43,12 @@ public final class ClientInvocation {
     this.context = context == null ? RequestContext.empty() : context;
     this.resultType = resultType;
     this.deadline = Objects.requireNonNull(deadline, "deadline");
+    this.expected = expected;
+  }
+
+  /** What a {@code CALL_ALL} waits for; null for the other kinds. */
+  public Expected expected() {
+    return expected;
   }
 
   public Kind kind() {
@@ -59,7 +75,7 @@ public final class ClientInvocation {
     return context;
   }
 
-  /** The Java type the result of a call is converted to; null for a cast. */
+  /** The Java type the result of a call (each result of a {@code CALL_ALL}) is converted to; null for a cast. */
   public JavaType resultType() {
     return resultType;
   }
@@ -74,12 +90,14 @@ public final class ClientInvocation {
 
   /** A copy sending {@code context} instead (e.g. with a key added). */
   public ClientInvocation withContext(RequestContext context) {
-    return new ClientInvocation(kind, target, method, args, Objects.requireNonNull(context, "context"), resultType, deadline);
+    return new ClientInvocation(kind, target, method, args, Objects.requireNonNull(context, "context"), resultType, deadline,
+        expected);
   }
 
   /** A copy sending {@code args} instead. */
   public ClientInvocation withArgs(Map<String, ?> args) {
-    return new ClientInvocation(kind, target, method, Objects.requireNonNull(args, "args"), context, resultType, deadline);
+    return new ClientInvocation(kind, target, method, Objects.requireNonNull(args, "args"), context, resultType, deadline,
+        expected);
   }
 
   @Override

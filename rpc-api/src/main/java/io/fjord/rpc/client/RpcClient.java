@@ -290,6 +290,10 @@ public final class RpcClient implements Invoker {
         return startCall(inv.context(), inv.method(), inv.args(), inv.deadline())
             .thenApplyAsync(node -> convert(node, inv.method(), inv.resultType()), callbacks());
       }
+      if (inv.kind() == ClientInvocation.Kind.CALL_ALL) {
+        return startGather(inv.context(), inv.method(), inv.args(), inv.deadline(), inv.expected())
+            .thenApplyAsync(c -> gathered(c, inv.method(), inv.resultType(), inv.expected()), callbacks());
+      }
       return startCast(inv.context(), inv.method(), inv.args(), inv.deadline())
           .thenApplyAsync(v -> null, callbacks());
     }
@@ -330,6 +334,111 @@ public final class RpcClient implements Invoker {
       pending.future.completeExceptionally(sendFailure("call", method, e));
     }
     return pending.future;
+  }
+
+  // ------------------------------------------------------------------ scatter-gather
+
+  /**
+   * A scatter-gather call: sends {@code method} to every server of this client's topic (its fanout, whatever the
+   * client's target names) and collects every reply until {@code expected} answered or the client's timeout (the
+   * deadline), whichever comes first; it never waits longer. Each result is converted to {@code type}; a server's
+   * failure is kept as its reply's failure, not thrown. Fjord servers name themselves in their replies
+   * ({@link GatherResult#byServer}); oslo servers' replies are counted and kept unattributed
+   * ({@link GatherResult#unattributed}). Replies after the call ended are dropped.
+   *
+   * <p>Every server that receives the request runs the method: use it for queries and idempotent commands.
+   * No call-monitor heartbeats are asked for.
+   *
+   * @throws io.fjord.rpc.TransportException when the request cannot be sent
+   */
+  public <T> GatherResult<T> callAll(RequestContext context, String method, Map<String, ?> args, Class<T> type,
+                                     Expected expected) {
+    return await(callAllAsync(context, method, args, core.serializer().typeFactory().constructType(type), expected));
+  }
+
+  /** {@link #callAll(RequestContext, String, Map, Class, Expected)} converting each result to a generic type. */
+  public <T> GatherResult<T> callAll(RequestContext context, String method, Map<String, ?> args, TypeReference<T> type,
+                                     Expected expected) {
+    return await(callAllAsync(context, method, args, core.serializer().typeFactory().constructType(type), expected));
+  }
+
+  /** {@link #callAll} without blocking: the future completes (on a callback thread) when the call ends. */
+  public <T> CompletableFuture<GatherResult<T>> callAllAsync(RequestContext context, String method, Map<String, ?> args,
+                                                            Class<T> type, Expected expected) {
+    return callAllAsync(context, method, args, core.serializer().typeFactory().constructType(type), expected);
+  }
+
+  /** {@link #callAllAsync(RequestContext, String, Map, Class, Expected)} converting each result to {@code type}. */
+  @SuppressWarnings("unchecked")
+  public <T> CompletableFuture<GatherResult<T>> callAllAsync(RequestContext context, String method, Map<String, ?> args,
+                                                            JavaType type, Expected expected) {
+    Objects.requireNonNull(expected, "expected");
+    Deadline deadline = deadline();
+    if (!interceptors.isEmpty()) {
+      return (CompletableFuture<GatherResult<T>>) (CompletableFuture<?>) intercepted(new ClientInvocation(
+          ClientInvocation.Kind.CALL_ALL, target, method, args, context, type, deadline, expected))
+          .thenApplyAsync(v -> v, callbacks());
+    }
+    return startGather(context, method, args, deadline, expected)
+        .thenApplyAsync(c -> gathered(c, method, type, expected), callbacks());
+  }
+
+  private CompletableFuture<ReplyWaiter.Collected> startGather(RequestContext context, String method,
+                                                               Map<String, ?> args, Deadline deadline,
+                                                               Expected expected) {
+    Objects.requireNonNull(method, "method");
+    checkVersionCap(method);
+    core.ensureOpen();
+    Target all = target.withServer(null).withFanout(true);
+    JsonNode argTree = toArgs(method, args);
+    String replyQueue = core.replyQueue();
+    String msgId = WireIds.hex();
+    RequestContext sent = withBudget(context == null ? RequestContext.empty() : context, deadline)
+        .with(OsloWire.GATHER_KEY, true);
+    byte[] body = OsloWire.encode(WireRequest.call(method, argTree, target.namespace(), target.version(), msgId,
+        replyQueue, null, sent));
+    ReplyWaiter.Gathering gathering = core.replies().registerGather(msgId, all, method, deadline,
+        expected.servers(), expected.count(), allowed);
+    try {
+      core.driver().send(all, body, new SendOptions(deadline.timeout(), false, options.retry(), deadline))
+          .whenComplete((ok, error) -> {
+            if (error != null) {
+              gathering.future.completeExceptionally(sendFailure("call", method, unwrap(error)));
+            }
+          });
+    } catch (RuntimeException e) {
+      gathering.future.completeExceptionally(sendFailure("call", method, e));
+    }
+    return gathering.future;
+  }
+
+  private <T> GatherResult<T> gathered(ReplyWaiter.Collected collected, String method, JavaType type,
+                                       Expected expected) {
+    Map<String, GatherResult.Reply<T>> byServer = new LinkedHashMap<>();
+    List<GatherResult.Reply<T>> unattributed = new ArrayList<>();
+    for (ReplyWaiter.Gathered g : collected.replies()) {
+      GatherResult.Reply<T> reply;
+      if (g.failure() != null) {
+        reply = new GatherResult.Reply<>(g.server(), null, g.failure());
+      } else {
+        GatherResult.Reply<T> converted;
+        try {
+          converted = new GatherResult.Reply<>(g.server(), convert(g.result() == null
+              ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : g.result(), method, type), null);
+        } catch (MessagingException e) {
+          converted = new GatherResult.Reply<>(g.server(), null, e);
+        }
+        reply = converted;
+      }
+      if (g.server() == null) {
+        unattributed.add(reply);
+      } else {
+        byServer.put(g.server(), reply);
+      }
+    }
+    java.util.Set<String> missing = new java.util.LinkedHashSet<>(expected.servers());
+    missing.removeAll(byServer.keySet());
+    return new GatherResult<>(byServer, unattributed, missing, collected.expectationMet());
   }
 
   private boolean mandatory() {

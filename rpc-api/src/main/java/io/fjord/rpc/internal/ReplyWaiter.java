@@ -13,6 +13,7 @@ import io.fjord.rpc.wire.RemoteFailures;
 import io.fjord.rpc.wire.WireFormatException;
 import io.fjord.rpc.wire.WireReply;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +32,7 @@ public final class ReplyWaiter implements ReplyHandler {
   private static final Logger log = LoggerFactory.getLogger(ReplyWaiter.class);
 
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final Map<String, Gathering> gathering = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
 
   /** How often pending calls are checked for timeouts: calls end at most this much after their deadline. */
@@ -47,6 +49,13 @@ public final class ReplyWaiter implements ReplyHandler {
   }
 
   private void sweep() {
+    for (Gathering g : gathering.values()) {
+      try {
+        g.check();
+      } catch (RuntimeException e) {
+        log.error("Checking the deadline of {} failed", g.describe(), e);
+      }
+    }
     for (Pending p : pending.values()) {
       try {
         p.check();
@@ -117,6 +126,91 @@ public final class ReplyWaiter implements ReplyHandler {
     return p;
   }
 
+  /** One reply of a scatter-gather call: its server (null: unattributed), its result or failure. */
+  public record Gathered(String server, JsonNode result, RuntimeException failure) {
+  }
+
+  /**
+   * What a scatter-gather call collected when it ended.
+   *
+   * @param expectationMet whether it ended because its expectation was met, not at its deadline
+   */
+  public record Collected(List<Gathered> replies, boolean expectationMet) {
+  }
+
+  /**
+   * A scatter-gather call: collects every final reply under one {@code _msg_id} until the expected servers
+   * ({@code servers}) or number of replies ({@code count} > 0) answered, or its deadline, whichever first.
+   */
+  public final class Gathering {
+    final String msgId;
+    final Target target;
+    final String method;
+    final Deadline deadline;
+    private final java.util.Set<String> servers;
+    private final int count;
+    final Map<String, Class<? extends RuntimeException>> allowed;
+    private final List<Gathered> replies = new java.util.ArrayList<>();
+    private final java.util.Set<String> answered = new java.util.HashSet<>();
+    /** Completes with what was collected (never exceptionally but for a lost reply path or a closed transport). */
+    public final CompletableFuture<Collected> future = new CompletableFuture<>();
+
+    Gathering(String msgId, Target target, String method, Deadline deadline, java.util.Set<String> servers,
+              int count, Map<String, Class<? extends RuntimeException>> allowed) {
+      this.msgId = msgId;
+      this.target = target;
+      this.method = method;
+      this.deadline = deadline;
+      this.servers = servers;
+      this.count = count;
+      this.allowed = allowed;
+    }
+
+    String describe() {
+      return "scatter-gather call '" + method + "' to " + target;
+    }
+
+    synchronized void accept(WireReply reply) {
+      if (future.isDone() || !reply.ending()) {
+        return; // a late reply, or a heartbeat
+      }
+      String server = reply.server();
+      if (server != null && !answered.add(server)) {
+        log.debug("Dropping a second reply from server {} to {}", server, describe());
+        return;
+      }
+      RuntimeException failure = reply.isFailure()
+          ? RemoteFailures.decode(reply.failure(), describe() + " (server " + (server == null ? "unnamed" : server)
+              + ")", allowed)
+          : null;
+      replies.add(new Gathered(server, failure == null ? reply.result() : null, failure));
+      boolean met = count > 0 ? replies.size() >= count : !servers.isEmpty() && answered.containsAll(servers);
+      if (met) {
+        future.complete(new Collected(List.copyOf(replies), true));
+      }
+    }
+
+    synchronized void check() {
+      if (!future.isDone() && deadline.isExpired()) {
+        // the deadline ends it with whatever arrived; nothing expected is met only when nothing was expected
+        future.complete(new Collected(List.copyOf(replies), count <= 0 && servers.isEmpty()));
+      }
+    }
+  }
+
+  /**
+   * Registers a scatter-gather call before its request is published (see {@link Gathering}); its deadline is
+   * checked from now on.
+   */
+  public Gathering registerGather(String msgId, Target target, String method, Deadline deadline,
+                                  java.util.Set<String> servers, int count,
+                                  Map<String, Class<? extends RuntimeException>> allowed) {
+    Gathering g = new Gathering(msgId, target, method, deadline, servers, count, allowed);
+    gathering.put(msgId, g);
+    g.future.whenComplete((r, e) -> gathering.remove(msgId, g));
+    return g;
+  }
+
   /** Number of calls waiting (for tests and metrics). */
   public int pendingCount() {
     return pending.size();
@@ -135,6 +229,13 @@ public final class ReplyWaiter implements ReplyHandler {
     message.ack();
     String msgId = reply.msgId();
     Pending p = msgId == null ? null : pending.get(msgId);
+    if (p == null && msgId != null) {
+      Gathering g = gathering.get(msgId);
+      if (g != null) {
+        g.accept(reply);
+        return;
+      }
+    }
     if (p == null) {
       if (log.isDebugEnabled()) {
         try (MDC.MDCCloseable ignored = MDC.putCloseable(MDC_REQUEST_ID, String.valueOf(msgId))) {
@@ -172,6 +273,11 @@ public final class ReplyWaiter implements ReplyHandler {
 
   @Override
   public void onReplyPathLost(Throwable cause) {
+    for (Gathering g : gathering.values()) {
+      g.future.completeExceptionally(new ReplyPathLostException("The reply path of " + g.describe()
+          + " (message ID " + g.msgId + ") was lost: the connection to the broker broke while collecting replies",
+          cause));
+    }
     if (pending.isEmpty()) {
       return;
     }
@@ -185,6 +291,9 @@ public final class ReplyWaiter implements ReplyHandler {
 
   /** Fails every pending call, e.g. when the transport closes. */
   public void failAll(RuntimeException error) {
+    for (Gathering g : gathering.values()) {
+      g.future.completeExceptionally(error);
+    }
     for (Pending p : pending.values()) {
       p.future.completeExceptionally(error);
     }

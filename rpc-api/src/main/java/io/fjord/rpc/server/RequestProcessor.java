@@ -164,7 +164,7 @@ final class RequestProcessor {
   }
 
   /** A request whose deadline passed before it could run: a call is answered with DeadlineExceeded, a cast dropped. */
-  private void refuseExpired(WireRequest request) {
+  private void refuseExpired(WireRequest request, String replyAs) {
     expired.increment();
     Object budget = request.context().get(DeadlineContext.CONTEXT_KEY);
     if (request.wantsReply()) {
@@ -172,7 +172,7 @@ final class RequestProcessor {
           request.method(), target, budget);
       reply(request.replyQueue(), request.msgId(), null, new DeadlineExceededException("Call '" + request.method()
           + "' to " + target + " was not run: its deadline (" + budget + " ms when sent) passed before the server "
-          + "could run it", target, request.method(), null, request.msgId()));
+          + "could run it", target, request.method(), null, request.msgId()), replyAs);
     } else {
       log.debug("Dropping cast '{}' on {}: its deadline ({} ms when sent) passed before it could run",
           request.method(), target, budget);
@@ -193,13 +193,16 @@ final class RequestProcessor {
       return;
     }
 
+    // a scatter-gather call: the reply names this server
+    String replyAs = wantsReply && request.context().containsKey(OsloWire.GATHER_KEY) ? target.server() : null;
     Deadline inbound = inboundDeadline(request, receivedNanos);
     if (inbound != null && inbound.isExpired()) {
-      refuseExpired(request);
+      refuseExpired(request, replyAs);
       return;
     }
     // oslo servers add the caller's call monitor timeout to the context; the deadline is DeadlineContext's
-    RequestContext context = request.context().without(DeadlineContext.CONTEXT_KEY).with("client_timeout",
+    RequestContext context = request.context().without(DeadlineContext.CONTEXT_KEY).without(OsloWire.GATHER_KEY)
+        .with("client_timeout",
         request.timeout() == null ? null : WireJson.plain(request.timeout()));
     ScheduledFuture<?> heartbeat = wantsReply ? startHeartbeat(request) : null;
 
@@ -230,19 +233,19 @@ final class RequestProcessor {
           String previous = MDC.get(MDC_REQUEST_ID);
           restoreMdc(id);
           try {
-            finish(request, sel, heartbeat, r, e == null ? null : unwrapCompletion(e));
+            finish(request, sel, heartbeat, r, e == null ? null : unwrapCompletion(e), replyAs);
           } finally {
             restoreMdc(previous);
           }
         });
         return;
       }
-      finish(request, selected, heartbeat, result, null);
+      finish(request, selected, heartbeat, result, null, replyAs);
     } catch (Throwable t) {
       if (t instanceof VirtualMachineError) {
         throw (VirtualMachineError) t;
       }
-      finish(request, selected, heartbeat, null, t);
+      finish(request, selected, heartbeat, null, t, replyAs);
     }
   }
 
@@ -295,7 +298,7 @@ final class RequestProcessor {
         message.body().length, maxMessageSize);
     log.warn("{}", tooLarge.getMessage());
     if (peek.wantsReply() && replyQueuePattern.matcher(peek.replyQueue()).matches()) {
-      reply(peek.replyQueue(), peek.msgId(), null, tooLarge);
+      reply(peek.replyQueue(), peek.msgId(), null, tooLarge, null);
     }
   }
 
@@ -307,7 +310,7 @@ final class RequestProcessor {
   }
 
   private void finish(WireRequest request, EndpointMethod selected, ScheduledFuture<?> heartbeat, Object result,
-                      Throwable error) {
+                      Throwable error, String replyAs) {
     if (heartbeat != null) {
       heartbeat.cancel(false);
     }
@@ -315,7 +318,7 @@ final class RequestProcessor {
       logFailure(request.method(), selected, error, request.wantsReply());
     }
     if (request.wantsReply()) {
-      reply(request.replyQueue(), request.msgId(), result, error);
+      reply(request.replyQueue(), request.msgId(), result, error, replyAs);
     }
   }
 
@@ -331,7 +334,8 @@ final class RequestProcessor {
     }
   }
 
-  private void reply(String replyQueue, String msgId, Object result, Throwable error) {
+  /** Sends a call's final reply; {@code replyAs}: this server's name, in a reply to a scatter-gather call. */
+  private void reply(String replyQueue, String msgId, Object result, Throwable error, String replyAs) {
     WireReply reply;
     if (error == null) {
       JsonNode tree;
@@ -339,14 +343,14 @@ final class RequestProcessor {
         tree = core.serializer().toJson(result);
       } catch (IllegalArgumentException e) {
         log.error("Result of a call on {} cannot be serialized", target, e);
-        send(replyQueue, WireReply.failure(msgId, RemoteFailures.encode(e)));
+        send(replyQueue, WireReply.failure(msgId, RemoteFailures.encode(e)).from(replyAs));
         return;
       }
       reply = WireReply.result(msgId, tree);
     } else {
       reply = WireReply.failure(msgId, RemoteFailures.encode(error));
     }
-    send(replyQueue, reply);
+    send(replyQueue, replyAs == null ? reply : reply.from(replyAs));
   }
 
   private void send(String replyQueue, WireReply reply) {

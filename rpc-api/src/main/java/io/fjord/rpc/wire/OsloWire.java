@@ -22,6 +22,13 @@ public final class OsloWire {
   private static final String VERSION = "version";
   private static final String MSG_ID = "_msg_id";
   private static final String REPLY_Q = "_reply_q";
+  /** A Fjord server's name in its reply to a scatter-gather call (docs/wire-format.md §4.1). */
+  private static final String SERVER = "fjord_server";
+  /**
+   * The request-context key of a scatter-gather call ({@code true}): a Fjord server answering it names itself
+   * in its reply ({@link WireReply#server()}); oslo servers ignore it (docs/wire-format.md §3.3).
+   */
+  public static final String GATHER_KEY = "fjord_gather";
   private static final String TIMEOUT = "_timeout";
   private static final String UNIQUE_ID = "_unique_id";
   private static final String RESULT = "result";
@@ -103,6 +110,9 @@ public final class OsloWire {
     m.put(ENDING, r.ending());
     m.put(MSG_ID, r.msgId());
     m.put(UNIQUE_ID, r.uniqueId());
+    if (r.server() != null) {
+      m.put(SERVER, r.server());
+    }
     return Envelope.wrap(m);
   }
 
@@ -117,7 +127,7 @@ public final class OsloWire {
         : failure.isTextual() ? failure.textValue() : WireJson.write(failure);
     JsonNode result = m.get(RESULT);
     return new WireReply(result == null || result.isNull() ? null : result, failureText, truthy(m.get(ENDING)),
-        text(m, MSG_ID), text(m, UNIQUE_ID));
+        text(m, MSG_ID), text(m, UNIQUE_ID), text(m, SERVER));
   }
 
   private static boolean truthy(JsonNode n) {

@@ -12,8 +12,21 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param ending whether this is the last message for the call
  * @param msgId the id of the call it answers
  * @param uniqueId this message's own id
+ * @param server the name of the Fjord server that sent it, in a reply to a scatter-gather call
+ *     ({@code fjord_server}, which oslo clients ignore); null otherwise
  */
-public record WireReply(JsonNode result, String failure, boolean ending, String msgId, String uniqueId) {
+public record WireReply(JsonNode result, String failure, boolean ending, String msgId, String uniqueId,
+                        String server) {
+
+  /** A reply naming no server (every reply but one to a scatter-gather call). */
+  public WireReply(JsonNode result, String failure, boolean ending, String msgId, String uniqueId) {
+    this(result, failure, ending, msgId, uniqueId, null);
+  }
+
+  /** This reply naming {@code server} as its sender. */
+  public WireReply from(String server) {
+    return new WireReply(result, failure, ending, msgId, uniqueId, server);
+  }
 
   /** A final reply carrying {@code result} (null: JSON null). */
   public static WireReply result(String msgId, JsonNode result) {

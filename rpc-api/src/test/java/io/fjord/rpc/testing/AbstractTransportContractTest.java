@@ -1003,6 +1003,108 @@ public abstract class AbstractTransportContractTest {
         .call(ctx(), "touch", Map.of(), Integer.class)).isEqualTo(1);
   }
 
+  // ---- scatter-gather
+
+  /** Answers with its name, or fails, or waits for its gate first. */
+  public static class Member {
+    final String name;
+    final boolean fails;
+    final CountDownLatch gate;
+    final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+
+    public Member(String name, boolean fails, CountDownLatch gate) {
+      this.name = name;
+      this.fails = fails;
+      this.gate = gate;
+    }
+
+    public String answer() throws InterruptedException {
+      if (gate != null) {
+        gate.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      answered.incrementAndGet();
+      if (fails) {
+        throw new IllegalStateException(name + " cannot answer");
+      }
+      return "I am " + name;
+    }
+  }
+
+  private Member startMember(String name, boolean fails, CountDownLatch gate) {
+    Member m = new Member(name, fails, gate);
+    startServer(openTransport(), name, m);
+    return m;
+  }
+
+  @Test
+  void callAllCollectsEveryServersResultByName() {
+    for (String name : List.of("s1", "s2", "s3")) {
+      startMember(name, false, null);
+    }
+    RpcClient client = RpcClient.builder(openTransport(), Target.topic(topic)).timeout(WAIT).build();
+
+    io.fjord.rpc.client.GatherResult<String> all = client.callAll(ctx(), "answer", Map.of(), String.class,
+        io.fjord.rpc.client.Expected.servers("s1", "s2", "s3"));
+
+    assertThat(all.values()).containsOnly(Map.entry("s1", "I am s1"), Map.entry("s2", "I am s2"),
+        Map.entry("s3", "I am s3"));
+    assertThat(all.expectationMet()).isTrue();
+    assertThat(all.missing()).isEmpty();
+    assertThat(all.unattributed()).isEmpty();
+  }
+
+  @Test
+  void callAllEndsAtTheDeadlineWithTheSlowAndTheDeadServersMissingAndDropsLateReplies() throws Exception {
+    CountDownLatch slowGate = new CountDownLatch(1);
+    startMember("fast", false, null);
+    Member slow = startMember("slow", false, slowGate);
+    RpcClient client = RpcClient.builder(openTransport(), Target.topic(topic)).timeout(SHORT_TIMEOUT).build();
+    try {
+      // "ghost" never started: a dead server
+      io.fjord.rpc.client.GatherResult<String> all = client.callAll(ctx(), "answer", Map.of(), String.class,
+          io.fjord.rpc.client.Expected.servers("fast", "slow", "ghost"));
+
+      assertThat(all.values()).containsOnly(Map.entry("fast", "I am fast"));
+      assertThat(all.missing()).containsExactlyInAnyOrder("slow", "ghost");
+      assertThat(all.expectationMet()).isFalse();
+    } finally {
+      slowGate.countDown();
+    }
+    // the slow server's late reply is dropped; the next call collects both, each once
+    long until = System.nanoTime() + WAIT.toNanos();
+    while (slow.answered.get() < 1 && System.nanoTime() - until < 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // polls the condition until the deadline
+    }
+    io.fjord.rpc.client.GatherResult<String> again = RpcClient.builder(openTransport(), Target.topic(topic))
+        .timeout(WAIT).build().callAll(ctx(), "answer", Map.of(), String.class,
+            io.fjord.rpc.client.Expected.servers("fast", "slow"));
+    assertThat(again.values()).containsOnly(Map.entry("fast", "I am fast"), Map.entry("slow", "I am slow"));
+    assertThat(again.size()).isEqualTo(2);
+  }
+
+  @Test
+  void aServersFailureIsItsReplyAndACountCompletesTheCall() throws Exception {
+    startMember("good", false, null);
+    startMember("bad", true, null);
+    CountDownLatch never = new CountDownLatch(1);
+    startMember("stuck", false, never);
+    RpcClient client = RpcClient.builder(openTransport(), Target.topic(topic)).timeout(WAIT).build();
+    try {
+      io.fjord.rpc.client.GatherResult<String> two = client.callAllAsync(ctx(), "answer", Map.of(), String.class,
+          io.fjord.rpc.client.Expected.count(2)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+      assertThat(two.expectationMet()).isTrue();
+      assertThat(two.byServer()).containsOnlyKeys("good", "bad");
+      assertThat(two.byServer().get("good").get()).isEqualTo("I am good");
+      assertThat(two.byServer().get("bad").ok()).isFalse();
+      assertThat(two.byServer().get("bad").failure()).isInstanceOf(RemoteException.class)
+          .hasMessageContaining("bad cannot answer");
+      assertThat(two.values()).containsOnlyKeys("good");
+    } finally {
+      never.countDown();
+    }
+  }
+
   /** Two methods with the same wire name. */
   public static class DuplicateNames {
     @RpcMethod("get")
