@@ -69,8 +69,9 @@ import org.slf4j.LoggerFactory;
  * {@code x-expires} under {@code rabbit_transient_quorum_queue} (the fanout exchange then durable);
  * {@code use_queue_manager} names them {@code <host>:<process>:<n>} instead of a random {@code <unique>}.
  * Servers and listeners acknowledge by hand, with a per-consumer prefetch ({@code rabbit_qos_prefetch_count},
- * 64). Messages are persistent JSON ({@link Publishing#PROPERTIES}); casts, notifications and mandatory
- * requests wait for a publisher confirm unless {@code confirms=false}.
+ * 64). Messages are persistent JSON ({@link Publishing#PROPERTIES}) with priority 0, except requests sent
+ * with a {@link SendOptions#priority()}, which carry it (honoured by quorum queues on RabbitMQ 4); casts,
+ * notifications and mandatory requests wait for a publisher confirm unless {@code confirms=false}.
  *
  * <p>Never blocks a caller on the broker (see {@link Publishing}). After a reconnect every subscription
  * declares and consumes again. Thread-safe.

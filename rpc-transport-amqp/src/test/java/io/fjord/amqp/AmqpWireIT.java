@@ -183,6 +183,25 @@ class AmqpWireIT {
         resource("fanout_cast").replace("385ef3272bd449439f12c593715f3518", inner(f.getBody()).get("_unique_id").asText()));
   }
 
+  @Test
+  void aPriorityCallAndCastCarryTheAmqpPriorityAndOtherwiseOslosProperties() throws Exception {
+    String q = spy(exchange, "topic", false, topic);
+    RpcClient client = RpcClient.builder(transport, Target.topic(topic)).timeout(Duration.ofSeconds(10)).priority(7)
+        .build();
+
+    client.cast(RequestContext.empty(), "add", Map.of("a", 1));
+    AMQP.BasicProperties cast = next(q).getProps();
+    assertThat(cast.getPriority()).isEqualTo(7);
+    assertOsloProperties(cast.builder().priority(0).build(), null);
+
+    CompletableFuture<Integer> call = client.prepare(io.fjord.rpc.client.CallOptions.builder().priority(9).build())
+        .callAsync(RequestContext.empty(), "add", Map.of("a", 1), Integer.class);
+    AMQP.BasicProperties request = next(q).getProps();
+    assertThat(request.getPriority()).isEqualTo(9);
+    assertOsloProperties(request.builder().priority(0).build(), "10000");
+    call.cancel(false);
+  }
+
   /** A server endpoint for the raw-client tests. */
   @RpcEndpoint(namespace = "spec_ns", version = "1.3")
   public static final class SpecEndpoint {

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stand-in for a RabbitMQ node in unit tests: connections and channels are dynamic proxies over
- * amqp-client's interfaces that record every declaration and QoS call, answer as a broker of the given
+ * amqp-client's interfaces that record every declaration, QoS call and publish, answer as a broker of the given
  * version would, and, when told to apply RabbitMQ 4.3's rules, refuse a transient non-exclusive queue
  * with 541 (closing the "connection") as the real broker does. Thread-safe.
  */
@@ -127,7 +127,7 @@ final class FakeBroker {
     InvocationHandler h = (proxy, m, args) -> {
       List<Object> a = args == null ? List.of() : java.util.Arrays.asList(args);
       if (m.getName().startsWith("queue") || m.getName().startsWith("exchange") || m.getName().equals("basicQos")
-          || m.getName().equals("basicConsume")) {
+          || m.getName().equals("basicConsume") || m.getName().equals("basicPublish")) {
         calls.add(new Call(connection, m.getName(), a));
       }
       switch (m.getName()) {

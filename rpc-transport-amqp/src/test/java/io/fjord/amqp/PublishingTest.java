@@ -61,6 +61,33 @@ class PublishingTest {
   }
 
   @Test
+  void aRequestCarriesItsPriorityAsTheAmqpPriorityPropertyAndOtherwiseOslosZero() {
+    FakeBroker broker = new FakeBroker("4.0.5", false);
+    AmqpDriver driver = broker.open("confirms=false");
+    try {
+      io.fjord.rpc.Deadline deadline = io.fjord.rpc.Deadline.after(Duration.ofSeconds(5));
+      driver.send(Target.topic("compute"), BODY, new SendOptions(null, false, 0, deadline, 7)).join();
+      driver.send(Target.topic("compute"), BODY, new SendOptions(Duration.ofSeconds(30), false, 0, deadline, 5)).join();
+      driver.send(Target.topic("compute").withFanout(true), BODY, new SendOptions(null, false, 0, deadline, 9)).join();
+      driver.send(Target.topic("compute"), BODY, cast()).join();
+      driver.send(Target.topic("compute"), BODY, new SendOptions(Duration.ofSeconds(30), false, 0, deadline)).join();
+
+      List<com.rabbitmq.client.AMQP.BasicProperties> props = broker.calls("basicPublish").stream()
+          .map(c -> (com.rabbitmq.client.AMQP.BasicProperties) c.arg(3)).toList();
+      assertThat(props).extracting(com.rabbitmq.client.AMQP.BasicProperties::getPriority)
+          .containsExactly(7, 5, 9, 0, 0);
+      assertThat(props).extracting(com.rabbitmq.client.AMQP.BasicProperties::getExpiration)
+          .containsExactly(null, "30000", null, null, "30000");
+      // the priority changes nothing else of oslo's properties
+      assertThat(props.get(0).getContentType()).isEqualTo("application/json");
+      assertThat(props.get(0).getDeliveryMode()).isEqualTo(2);
+      assertThat(props.get(0).getHeaders()).isEmpty();
+    } finally {
+      driver.close();
+    }
+  }
+
+  @Test
   void aNotificationDeclaresItsQueueAndBindingOnceUntilThePublishingConnectionRecovers() {
     FakeBroker broker = new FakeBroker("3.10.8", false);
     AmqpDriver driver = broker.open("confirms=false");

@@ -12,9 +12,21 @@ import java.util.Objects;
  *     .call(ctx, "get", Map.of("id", 7), Instance.class);
  * }</pre>
  *
+ * <p>{@linkplain Builder#priority Priority} is honoured by quorum queues on RabbitMQ 4
+ * ({@code rabbit_quorum_queue=true}) and is a no-op elsewhere.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class CallOptions {
+  /** The highest {@linkplain Builder#priority priority}; 0, oslo's, is the lowest and the default. */
+  public static final int MAX_PRIORITY = 9;
+
+  /**
+   * The lowest priority RabbitMQ 4 quorum queues treat as high (they have two levels: above 4 is high,
+   * 0 to 4 normal).
+   */
+  public static final int HIGH_PRIORITY = 5;
+
   private final String exchange;
   private final String topic;
   private final String namespace;
@@ -26,6 +38,7 @@ public final class CallOptions {
   private final Integer retry;
   private final Duration callMonitorTimeout;
   private final Boolean mandatory;
+  private final Integer priority;
 
   private CallOptions(Builder b) {
     exchange = b.exchange;
@@ -39,6 +52,7 @@ public final class CallOptions {
     retry = b.retry;
     callMonitorTimeout = b.callMonitorTimeout;
     mandatory = b.mandatory;
+    priority = b.priority;
   }
 
   public static Builder builder() {
@@ -89,6 +103,11 @@ public final class CallOptions {
     return mandatory;
   }
 
+  /** The message priority, 0 to {@link #MAX_PRIORITY}, or null when unset (see {@link Builder#priority}). */
+  public Integer priority() {
+    return priority;
+  }
+
   /** These options with every setting {@code o} sets replacing this one's (package-private: RpcClient's merge). */
   CallOptions overriddenBy(CallOptions o) {
     Builder b = new Builder();
@@ -103,6 +122,7 @@ public final class CallOptions {
     b.retry = o.retry != null ? o.retry : retry;
     b.callMonitorTimeout = o.callMonitorTimeout != null ? o.callMonitorTimeout : callMonitorTimeout;
     b.mandatory = o.mandatory != null ? o.mandatory : mandatory;
+    b.priority = o.priority != null ? o.priority : priority;
     return new CallOptions(b);
   }
 
@@ -136,7 +156,7 @@ public final class CallOptions {
     String sep = "";
     Object[][] fields = {{"exchange", exchange}, {"topic", topic}, {"namespace", namespace}, {"version", version},
         {"server", server}, {"fanout", fanout}, {"timeout", timeout}, {"versionCap", versionCap}, {"retry", retry},
-        {"callMonitorTimeout", callMonitorTimeout}, {"mandatory", mandatory}};
+        {"callMonitorTimeout", callMonitorTimeout}, {"mandatory", mandatory}, {"priority", priority}};
     for (Object[] f : fields) {
       if (f[1] != null) {
         sb.append(sep).append(f[0]).append('=').append(f[1]);
@@ -159,6 +179,7 @@ public final class CallOptions {
     private Integer retry;
     private Duration callMonitorTimeout;
     private Boolean mandatory;
+    private Integer priority;
 
     private Builder() {
     }
@@ -247,6 +268,34 @@ public final class CallOptions {
     /** Fail a request that no queue receives instead of letting the broker drop it (oslo's at_least_once). */
     public Builder mandatory(boolean mandatory) {
       this.mandatory = mandatory;
+      return this;
+    }
+
+    /**
+     * The priority of the requests (calls and casts, also fanout casts), 0 to {@link #MAX_PRIORITY}; unset
+     * sends 0, as oslo always does. It is the AMQP {@code priority} property, and only the broker acts on it:
+     * <ul>
+     *   <li><b>Honoured</b> by quorum queues on RabbitMQ 4.0 and later: the shared {@code <topic>} and
+     *       {@code <topic>.<server>} queues with {@code rabbit_quorum_queue=true}, and servers' fanout queues
+     *       with {@code rabbit_transient_quorum_queue=true}, without any declare argument. They have two levels,
+     *       high ({@link #HIGH_PRIORITY} to 9) and normal (0 to 4): high-priority requests waiting in the
+     *       queue are delivered before normal ones, on RabbitMQ 4.0 to 4.2 two for every normal one while
+     *       both wait (the broker's guard against starving normal ones), strictly on 4.3.</li>
+     *   <li><b>A no-op</b> on classic queues (Fjord's and oslo's default; Fjord declares no
+     *       {@code x-max-priority}), on streams ({@code rabbit_stream_fanout}), on RabbitMQ 3.x quorum queues,
+     *       and on the {@code memory://} driver: requests are delivered in the order they were sent.</li>
+     * </ul>
+     * Priority orders only what waits in a queue: a server with free prefetch takes requests as they come.
+     * A Python (oslo) server ignores the property; it is not part of the message body.
+     *
+     * @throws IllegalArgumentException when it is not between 0 and {@link #MAX_PRIORITY}
+     */
+    public Builder priority(int priority) {
+      if (priority < 0 || priority > MAX_PRIORITY) {
+        throw new IllegalArgumentException("priority must be 0 to " + MAX_PRIORITY + " (0, the default, is oslo's; "
+            + HIGH_PRIORITY + " and above are high on RabbitMQ 4 quorum queues), got " + priority);
+      }
+      this.priority = priority;
       return this;
     }
 

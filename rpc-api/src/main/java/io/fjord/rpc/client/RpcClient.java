@@ -164,7 +164,10 @@ public final class RpcClient implements Invoker {
     return options.callMonitorTimeout();
   }
 
-  /** This client's settings (timeout, version cap, retry, call monitor timeout, mandatory); target fields unset. */
+  /**
+   * This client's settings (timeout, version cap, retry, call monitor timeout, mandatory, priority); target
+   * fields unset.
+   */
   public CallOptions options() {
     return options;
   }
@@ -324,7 +327,8 @@ public final class RpcClient implements Invoker {
     ReplyWaiter.Pending pending = core.replies().register(msgId, target, method, deadline,
         options.callMonitorTimeout(), allowed);
     try {
-      core.driver().send(target, body, new SendOptions(deadline.timeout(), mandatory(), options.retry(), deadline))
+      core.driver().send(target, body, new SendOptions(deadline.timeout(), mandatory(), options.retry(), deadline,
+          options.priority()))
           .whenComplete((ok, error) -> {
             if (error != null) {
               pending.future.completeExceptionally(sendFailure("call", method, unwrap(error)));
@@ -400,7 +404,8 @@ public final class RpcClient implements Invoker {
     ReplyWaiter.Gathering gathering = core.replies().registerGather(msgId, all, method, deadline,
         expected.servers(), expected.count(), allowed);
     try {
-      core.driver().send(all, body, new SendOptions(deadline.timeout(), false, options.retry(), deadline))
+      core.driver().send(all, body, new SendOptions(deadline.timeout(), false, options.retry(), deadline,
+          options.priority()))
           .whenComplete((ok, error) -> {
             if (error != null) {
               gathering.future.completeExceptionally(sendFailure("call", method, unwrap(error)));
@@ -480,7 +485,7 @@ public final class RpcClient implements Invoker {
         deadline.isPropagated() ? withBudget(sent, deadline) : sent));
     CompletableFuture<Void> result = new CompletableFuture<>();
     try {
-      core.driver().send(target, body, new SendOptions(null, mandatory(), options.retry(), deadline))
+      core.driver().send(target, body, new SendOptions(null, mandatory(), options.retry(), deadline, options.priority()))
           .whenComplete((ok, error) -> {
             if (error != null) {
               result.completeExceptionally(sendFailure("cast", method, unwrap(error)));
@@ -579,7 +584,8 @@ public final class RpcClient implements Invoker {
   public static final class Builder {
     private final Transport transport;
     private final Target target;
-    private final CallOptions.Builder options = CallOptions.builder().timeout(DEFAULT_TIMEOUT).mandatory(false);
+    private final CallOptions.Builder options = CallOptions.builder().timeout(DEFAULT_TIMEOUT).mandatory(false)
+        .priority(0);
     private final Map<String, Class<? extends RuntimeException>> allowed = new LinkedHashMap<>();
     private final List<ClientInterceptor> interceptors = new ArrayList<>();
     private boolean propagateDeadline = true;
@@ -616,6 +622,12 @@ public final class RpcClient implements Invoker {
     /** See {@link CallOptions.Builder#mandatory}. */
     public Builder mandatory(boolean mandatory) {
       options.mandatory(mandatory);
+      return this;
+    }
+
+    /** See {@link CallOptions.Builder#priority}: where it is honoured, and where it is a no-op. */
+    public Builder priority(int priority) {
+      options.priority(priority);
       return this;
     }
 

@@ -17,7 +17,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The {@code memory://} driver transport: oslo's topology on a {@link MemoryBroker}. Thread-safe. */
+/**
+ * The {@code memory://} driver transport: oslo's topology on a {@link MemoryBroker}. Its queues are FIFO,
+ * as the classic queues of oslo's default topology: a request's {@link SendOptions#priority()} is ignored.
+ * Thread-safe.
+ */
 final class MemoryDriver implements Driver {
   private final TransportUrl url;
   private final MemoryBroker broker;

@@ -60,6 +60,81 @@ class ClientOptionsTest {
   }
 
   @Test
+  void priorityOutsideZeroToNineFailsWhenGivenNamingTheRange() {
+    String expected = "priority must be 0 to 9 (0, the default, is oslo's; 5 and above are high on RabbitMQ 4 "
+        + "quorum queues), got ";
+    assertThatThrownBy(() -> CallOptions.builder().priority(10)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(expected + "10");
+    assertThatThrownBy(() -> CallOptions.builder().priority(-1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(expected + "-1");
+    assertThatThrownBy(() -> RpcClient.builder(transport, Target.topic("compute")).priority(255))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage(expected + "255");
+    assertThatThrownBy(() -> new io.fjord.rpc.spi.SendOptions(null, false, null, Deadline.after(Duration.ofSeconds(1)),
+        10)).isInstanceOf(IllegalArgumentException.class).hasMessage("priority must be 0 to 9, got 10");
+    assertThat(CallOptions.builder().priority(0).build().priority()).isZero();
+    assertThat(CallOptions.builder().priority(CallOptions.MAX_PRIORITY).build().priority()).isEqualTo(9);
+  }
+
+  @Test
+  void priorityIsZeroUnlessSetAndAViewOverridesItOnlyWhenItSetsIt() {
+    RpcClient client = RpcClient.create(transport, Target.topic("compute"));
+    assertThat(client.options().priority()).isZero();
+
+    RpcClient high = client.prepare(CallOptions.builder().priority(CallOptions.HIGH_PRIORITY).build());
+    assertThat(high.options().priority()).isEqualTo(5);
+    assertThat(high.prepare(CallOptions.builder().timeout(Duration.ofSeconds(3)).build()).options().priority())
+        .isEqualTo(5);
+    assertThat(high.prepare(CallOptions.builder().priority(0).build()).options().priority()).isZero();
+    assertThat(RpcClient.builder(transport, Target.topic("compute")).priority(7).build().options().priority())
+        .isEqualTo(7);
+    assertThat(CallOptions.builder().priority(7).build()).hasToString("CallOptions{priority=7}");
+    assertThat(client.options().priority()).isZero();
+  }
+
+  @Test
+  void theMemoryDriverIgnoresPriorityAndDeliversInOrder() throws Exception {
+    java.util.List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(4);
+    String topic = "prio-" + System.nanoTime();
+    io.fjord.rpc.server.RpcServer server = io.fjord.rpc.server.RpcServer.builder(transport,
+            Target.topic(topic).withServer("s1"))
+        .endpoint(new Object() {
+          public void take(int id) {
+            seen.add(id);
+            all.countDown();
+          }
+        })
+        .build();
+    server.start();
+    server.stop(); // the queue stays; what is cast now waits in it
+    RpcClient client = RpcClient.create(transport, Target.topic(topic));
+    client.cast(RequestContext.empty(), "take", Map.of("id", 0));
+    client.cast(RequestContext.empty(), "take", Map.of("id", 1));
+    RpcClient high = client.prepare(CallOptions.builder().priority(9).build());
+    high.cast(RequestContext.empty(), "take", Map.of("id", 2));
+    high.cast(RequestContext.empty(), "take", Map.of("id", 3));
+
+    io.fjord.rpc.server.RpcServer second = io.fjord.rpc.server.RpcServer.builder(transport,
+            Target.topic(topic).withServer("s1"))
+        .endpoint(new Object() {
+          public void take(int id) {
+            seen.add(id);
+            all.countDown();
+          }
+        })
+        .executor(Runnable::run)
+        .build();
+    second.start();
+    try {
+      assertThat(all.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("all four casts handled").isTrue();
+      assertThat(seen).containsExactly(0, 1, 2, 3);
+    } finally {
+      second.close();
+      server.close();
+    }
+  }
+
+  @Test
   void interceptorsSeeTheOneDeadlineMadeFromTheTimeout() {
     AtomicReference<Deadline> seen = new AtomicReference<>();
     RpcClient client = RpcClient.builder(transport, Target.topic("nobody-" + System.nanoTime()))
