@@ -3,6 +3,7 @@ package io.fjord.rpc.client;
 import com.fasterxml.jackson.databind.JavaType;
 import io.fjord.rpc.RequestContext;
 import io.fjord.rpc.Version;
+import io.fjord.rpc.annotation.CallAll;
 import io.fjord.rpc.annotation.Cast;
 import io.fjord.rpc.annotation.Param;
 import io.fjord.rpc.annotation.RpcMethod;
@@ -26,7 +27,7 @@ import java.util.concurrent.Future;
 
 /** One method of a proxied {@link io.fjord.rpc.annotation.RpcApi} interface, validated once. Immutable. */
 final class ApiMethod {
-  private enum Kind { CALL, CALL_ASYNC, CAST, CAST_ASYNC }
+  private enum Kind { CALL, CALL_ASYNC, CAST, CAST_ASYNC, CALL_ALL, CALL_ALL_ASYNC }
 
   private final Kind kind;
   private final String wireName;
@@ -36,9 +37,15 @@ final class ApiMethod {
   private final int serverIndex;
   private final String[] names;
   private final int firstArg;
+  /** Where the {@link Expected} parameter of a {@link CallAll} method is; -1: none. */
+  private final int expectedIndex;
+  /** A {@link CallAll} method's expectation without an {@link Expected} parameter. */
+  private final Expected expected;
 
   private ApiMethod(Kind kind, String wireName, Invoker client, JavaType resultType, int contextIndex,
-                    int serverIndex, String[] names, int firstArg) {
+                    int serverIndex, String[] names, int firstArg, int expectedIndex, Expected expected) {
+    this.expectedIndex = expectedIndex;
+    this.expected = expected;
     this.kind = kind;
     this.wireName = wireName;
     this.client = client;
@@ -80,7 +87,21 @@ final class ApiMethod {
       resultGeneric = generic instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : Object.class;
     }
     Kind kind;
-    if (m.isAnnotationPresent(Cast.class)) {
+    CallAll callAll = m.getAnnotation(CallAll.class);
+    if (callAll != null) {
+      if (m.isAnnotationPresent(Cast.class)) {
+        throw error(where, "is both a @Cast and a @CallAll");
+      }
+      if (!(resultGeneric instanceof ParameterizedType p && p.getRawType() == GatherResult.class)) {
+        throw error(where, "is a @CallAll and must return GatherResult<T> or CompletableFuture<GatherResult<T>>, "
+            + "but returns " + generic.getTypeName());
+      }
+      if (callAll.count() < 0) {
+        throw error(where, "has @CallAll(count = " + callAll.count() + "); the count is 0 (until the timeout) or more");
+      }
+      resultGeneric = ((ParameterizedType) resultGeneric).getActualTypeArguments()[0];
+      kind = future ? Kind.CALL_ALL_ASYNC : Kind.CALL_ALL;
+    } else if (m.isAnnotationPresent(Cast.class)) {
       if (raw != void.class && !(future && (resultGeneric == Void.class))) {
         throw error(where, "is a @Cast and must return void or CompletableFuture<Void>, but returns "
             + generic.getTypeName());
@@ -97,11 +118,17 @@ final class ApiMethod {
     Parameter[] params = m.getParameters();
     int contextIndex = -1;
     int serverIndex = -1;
+    int expectedIndex = -1;
+    boolean gather = kind == Kind.CALL_ALL || kind == Kind.CALL_ALL_ASYNC;
     int i = 0;
     for (; i < params.length && i < 2; i++) {
       Parameter p = params[i];
       if (p.getType() == RequestContext.class && contextIndex < 0) {
         contextIndex = i;
+      } else if (gather && p.getType() == Expected.class && expectedIndex < 0) {
+        expectedIndex = i;
+      } else if (p.isAnnotationPresent(Server.class) && gather) {
+        throw error(where, "is a @CallAll, which goes to every server: it has no @Server parameter");
       } else if (p.isAnnotationPresent(Server.class) && serverIndex < 0) {
         if (p.getType() != String.class) {
           throw error(where, "its @Server parameter must be a String, not " + p.getParameterizedType().getTypeName());
@@ -116,9 +143,10 @@ final class ApiMethod {
     Set<String> seen = new HashSet<>();
     for (; i < params.length; i++) {
       Parameter p = params[i];
-      if (p.getType() == RequestContext.class || p.isAnnotationPresent(Server.class)) {
-        throw error(where, "parameter " + i + " (" + (p.getType() == RequestContext.class ? "RequestContext" : "@Server")
-            + ") must come before the arguments");
+      if (p.getType() == RequestContext.class || p.isAnnotationPresent(Server.class)
+          || (gather && p.getType() == Expected.class)) {
+        throw error(where, "parameter " + i + " (" + (p.getType() == RequestContext.class ? "RequestContext"
+            : p.getType() == Expected.class ? "Expected" : "@Server") + ") must come before the arguments");
       }
       Param param = p.getAnnotation(Param.class);
       String name;
@@ -135,8 +163,25 @@ final class ApiMethod {
       }
       names.add(name);
     }
+    Expected fixed = callAll == null ? null
+        : callAll.count() > 0 ? Expected.count(callAll.count()) : Expected.untilDeadline();
     return new ApiMethod(kind, wireName, client, resultType, contextIndex, serverIndex, names.toArray(new String[0]),
-        firstArg);
+        firstArg, expectedIndex, fixed);
+  }
+
+  private static <T> T awaitGather(CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new io.fjord.rpc.MessagingException("Interrupted while waiting", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new io.fjord.rpc.MessagingException(String.valueOf(cause), cause);
+    }
   }
 
   private static IllegalArgumentException error(String where, String what) {
@@ -164,6 +209,12 @@ final class ApiMethod {
       case CAST:
         c.cast(context, wireName, kwargs);
         return null;
+      case CALL_ALL:
+      case CALL_ALL_ASYNC: {
+        Expected e = expectedIndex >= 0 && args[expectedIndex] != null ? (Expected) args[expectedIndex] : expected;
+        CompletableFuture<GatherResult<Object>> all = c.callAllAsync(context, wireName, kwargs, resultType, e);
+        return kind == Kind.CALL_ALL_ASYNC ? all : awaitGather(all);
+      }
       default:
         return c.castAsync(context, wireName, kwargs);
     }

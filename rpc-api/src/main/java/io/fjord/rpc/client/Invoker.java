@@ -22,4 +22,7 @@ interface Invoker {
   void cast(RequestContext context, String method, Map<String, ?> args);
 
   CompletableFuture<Void> castAsync(RequestContext context, String method, Map<String, ?> args);
+
+  <T> CompletableFuture<GatherResult<T>> callAllAsync(RequestContext context, String method, Map<String, ?> args,
+                                                     JavaType type, Expected expected);
 }

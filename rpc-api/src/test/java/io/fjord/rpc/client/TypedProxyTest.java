@@ -10,6 +10,7 @@ import io.fjord.rpc.Transport;
 import io.fjord.rpc.TransportOptions;
 import io.fjord.rpc.TransportUrl;
 import io.fjord.rpc.UnsupportedRpcVersionException;
+import io.fjord.rpc.annotation.CallAll;
 import io.fjord.rpc.annotation.Cast;
 import io.fjord.rpc.annotation.Param;
 import io.fjord.rpc.annotation.RpcApi;
@@ -349,5 +350,57 @@ class TypedProxyTest {
 
     assertThat(client().build().proxy(ExplicitApi.class).get(RequestContext.empty(), "vm-3"))
         .isEqualTo(new Instance("vm-3", "explicit"));
+  }
+
+  /** Scatter-gather methods: every server of the topic answers. */
+  @RpcApi(namespace = "compute")
+  public interface FleetApi {
+    @CallAll(count = 2)
+    @RpcMethod("whoami")
+    GatherResult<String> names(RequestContext ctx);
+
+    @CallAll
+    @RpcMethod("whoami")
+    CompletableFuture<GatherResult<String>> namesAsync(Expected expected);
+  }
+
+  @Test
+  void aCallAllMethodGathersEveryServersReply() throws Exception {
+    for (String host : List.of("host-1", "host-2")) {
+      RpcServer s = RpcServer.builder(transport, Target.topic(topic).withServer(host))
+          .endpoint(new ComputeManager(host), "compute", "1.3").build();
+      opened.add(s);
+      s.start();
+    }
+    FleetApi fleet = client().build().proxy(FleetApi.class);
+
+    GatherResult<String> two = fleet.names(RequestContext.empty());
+    assertThat(two.expectationMet()).isTrue();
+    assertThat(two.values()).containsOnly(Map.entry("host-1", "host-1@1.3"), Map.entry("host-2", "host-2@1.3"));
+
+    GatherResult<String> named = fleet.namesAsync(Expected.servers("host-2")).get(10, TimeUnit.SECONDS);
+    assertThat(named.byServer()).containsKey("host-2");
+    assertThat(named.expectationMet()).isTrue();
+  }
+
+  /** @CallAll methods that cannot be proxied. */
+  public interface BadFleetApi {
+    @CallAll
+    List<String> notAGatherResult();
+  }
+
+  /** @CallAll goes to every server: a @Server parameter makes no sense. */
+  public interface ServerFleetApi {
+    @CallAll
+    GatherResult<String> names(@Server String host);
+  }
+
+  @Test
+  void aCallAllMethodMustReturnAGatherResultAndTakesNoServer() {
+    RpcClient client = client().build();
+    assertThatThrownBy(() -> client.proxy(BadFleetApi.class))
+        .hasMessageContaining("BadFleetApi.notAGatherResult() is a @CallAll and must return GatherResult<T>");
+    assertThatThrownBy(() -> client.proxy(ServerFleetApi.class))
+        .hasMessageContaining("has no @Server parameter");
   }
 }
