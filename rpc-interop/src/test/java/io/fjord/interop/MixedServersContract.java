@@ -126,6 +126,18 @@ abstract class MixedServersContract {
 
   @ParameterizedTest(name = "{0} declared first")
   @EnumSource(First.class)
+  void callAllGathersTheFjordServerByNameAndTheOsloServerUnattributed(First first) {
+    io.fjord.rpc.client.GatherResult<String> all = topics.get(first).javaClient().callAll(RequestContext.empty(),
+        "whoami", Map.of(), String.class, io.fjord.rpc.client.Expected.count(2));
+
+    assertThat(all.expectationMet()).as("both servers answered: %s", all).isTrue();
+    // the Fjord server names itself in its reply; oslo's server sends its reply as ever, and it is kept
+    assertThat(all.values()).containsOnly(Map.entry("java-1", "java-1"));
+    assertThat(all.unattributed()).extracting(io.fjord.rpc.client.GatherResult.Reply::get).containsExactly("py-1");
+  }
+
+  @ParameterizedTest(name = "{0} declared first")
+  @EnumSource(First.class)
   void callToANamedServerReachesThatRuntime(First first) {
     RpcClient javaClient = topics.get(first).javaClient();
     for (String server : List.of("py-1", "java-1")) {
