@@ -45,7 +45,7 @@ final class Introspection {
     }
   }
 
-  /** The description of a server on {@code target} with {@code endpoints}, in dispatch order. */
+  /** The description of a server on {@code target} with {@code endpoints}, in dispatch order, methods by name. */
   static ServiceDescription describe(Target target, List<Endpoint> endpoints, TypeFactory types) {
     List<ServiceDescription.Endpoint> described = new ArrayList<>();
     for (Endpoint e : endpoints) {
@@ -53,6 +53,7 @@ final class Introspection {
       for (EndpointMethod m : e.methods.values()) {
         methods.add(m.describe(types));
       }
+      methods.sort(java.util.Comparator.comparing(ServiceDescription.Method::name)); // stable, readable output
       described.add(new ServiceDescription.Endpoint(e.namespace, e.version.toString(), methods));
     }
     return new ServiceDescription(ServiceDescription.FORMAT, target.topic(), target.server(), described);
