@@ -109,8 +109,9 @@ public record ServiceDescription(int format, String topic, String server, List<E
    * @param returns the JSON type of its result ({@link JsonType#NULL} for {@code void}; a
    *     {@code CompletionStage<T>} returns T)
    * @param since the {@code @Since} version that added it, or null
-   * @param expectedExceptions the {@code @ExpectedExceptions} as they travel on the wire, {@code module.Class}
-   *     (a Java exception: its package and simple name)
+   * @param expectedExceptions the {@code @ExpectedExceptions} as they travel on the wire, {@code module.Class}:
+   *     a Java exception's package and simple name (one implementing {@link RemoteIdentity} picks its wire
+   *     name per instance, so the listed name is only its default)
    * @param cast whether it is meant to be cast, not called ({@code @Cast} on its {@code @RpcApi} method)
    * @param nonBlocking whether it is {@code @NonBlocking} (runs on the server's delivery thread)
    */
