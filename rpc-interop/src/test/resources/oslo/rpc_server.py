@@ -1,14 +1,15 @@
 """An oslo.messaging RPC server for Fjord's interop tests.
 
-    rpc_server.py --url URL --control-exchange X --target [EXCHANGE]:TOPIC:SERVER [--target ...]
+    rpc_server.py --url URL --control-exchange X --target [EXCHANGE]:TOPIC:SERVER[:noping] [--target ...]
 
 Starts one oslo RPC server per --target (an empty EXCHANGE means the control exchange), all on one
-transport, with rpc_ping_enabled, the threading executor and these endpoints:
+transport, with rpc_ping_enabled (not for a target ending in :noping), the threading executor and these
+endpoints:
 
   namespace 'interop' version 1.3: echo, whoami, add, context, record, boom_builtin, boom_custom,
       slow, parse_datetime, send_datetime, _private
   namespace 'interop' version 2.1: echo
-  no namespace, version 1.0: oslo_rpc_server_ping (oslo's own ping endpoint)
+  no namespace, version 1.0: oslo_rpc_server_ping (oslo's own ping endpoint; not with :noping)
 
 Prints {"event": "queue", ...} for every queue it declares, {"event": "ready", ...} once every
 server started, {"event": "invoked", ...} when record() runs (so casts can be observed), and
@@ -87,7 +88,7 @@ class InteropV2(object):
 
 def main():
     parser = common.base_parser(__doc__)
-    parser.add_argument("--target", action="append", required=True, help="[EXCHANGE]:TOPIC:SERVER")
+    parser.add_argument("--target", action="append", required=True, help="[EXCHANGE]:TOPIC:SERVER[:noping]")
     args = parser.parse_args()
     conf = common.configure(args)
     conf.register_opts(oslo_messaging.rpc.dispatcher._dispatcher_opts)
@@ -97,7 +98,9 @@ def main():
     transport = oslo_messaging.get_rpc_transport(conf, url=args.url)
     servers = []
     for spec in args.target:
-        exchange, topic, server = spec.split(":")
+        exchange, topic, server, *flags = spec.split(":")
+        # oslo's dispatcher reads rpc_ping_enabled from the global CONF when the server is made
+        conf.set_override("rpc_ping_enabled", "noping" not in flags)
         target = oslo_messaging.Target(exchange=exchange or None, topic=topic, server=server)
         rpc = oslo_messaging.get_rpc_server(transport, target, [InteropV1(server), InteropV2(server)],
                                             executor="threading")

@@ -1,11 +1,19 @@
 package io.fjord.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fjord.rpc.RequestContext;
+import io.fjord.rpc.ServiceDescription;
+import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
+import io.fjord.rpc.Version;
 import io.fjord.rpc.client.RpcClient;
+import io.fjord.rpc.wire.WireDescription;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +31,8 @@ import picocli.CommandLine.Spec;
         "  fjord call --topic compute echo payload=hello",
         "  fjord call --topic compute --server host-1 --version 1.3 get id=42",
         "  fjord call --topic compute --args '{\"seconds\": 30}' \\",
-        "      --call-monitor-timeout 10s --timeout 5m sleep"})
+        "      --call-monitor-timeout 10s --timeout 5m sleep",
+        "  fjord call --topic compute --namespace inventory --version 1.2 --validate get_item item_id=42"})
 final class CallCommand implements Callable<Integer> {
   @ParentCommand
   private FjordCli root;
@@ -45,9 +54,11 @@ final class CallCommand implements Callable<Integer> {
           + "for this long (at least 2s)")
   private Duration callMonitorTimeout;
 
-
-
-
+  @Option(names = "--validate", order = 14,
+      description = "First ask the server for its description (fjord.describe, see 'fjord describe') and send "
+          + "nothing when METHOD does not exist for the namespace and version or an argument name or JSON type "
+          + "does not match (exit 64). Fjord servers only: an oslo server refuses the description (exit 1)")
+  private boolean validate;
 
   @Override
   public Integer call() {
@@ -64,10 +75,63 @@ final class CallCommand implements Callable<Integer> {
           throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--call-monitor-timeout: " + e.getMessage());
         }
       }
+      if (validate) {
+        Integer refused = validate(transport, to, ctx, arguments);
+        if (refused != null) {
+          return refused;
+        }
+      }
       JsonNode result = builder.build().call(ctx, invocation.method, arguments, JsonNode.class);
       spec.commandLine().getOut().println(Json.write(result));
       spec.commandLine().getOut().flush();
       return FjordCli.OK;
     }
+  }
+
+  /** Checks the call against the server's description; the exit code when it must not be sent, else null. */
+  private Integer validate(Transport transport, Target to, RequestContext ctx, Map<String, JsonNode> arguments) {
+    PrintWriter err = spec.commandLine().getErr();
+    ServiceDescription description;
+    try {
+      description = WireDescription.decode(Descriptions.fetch(transport, to, timeout, ctx));
+    } catch (Descriptions.DescribeRefused e) {
+      err.println(FjordCli.redact("fjord call: --validate: cannot validate, " + e.getMessage() + "; nothing was sent"));
+      err.flush();
+      return FjordCli.REMOTE_ERROR;
+    }
+    String problem = problem(description, to, invocation.method, arguments);
+    if (problem == null) {
+      return null;
+    }
+    err.println(FjordCli.redact("fjord call: --validate: " + problem + "; nothing was sent"));
+    err.flush();
+    return FjordCli.USAGE;
+  }
+
+  /** What is wrong with calling {@code method} with {@code arguments} on {@code to}, by the description; null: nothing. */
+  static String problem(ServiceDescription description, Target to, String method, Map<String, JsonNode> arguments) {
+    String where = "namespace " + (to.namespace() == null ? "(default)" : to.namespace()) + " version "
+        + (to.version() == null ? "1.0" : to.version());
+    var found = description.find(to.namespace(), to.version(), method);
+    if (found.isPresent()) {
+      return found.get().mismatch(arguments).map(m -> "server " + description.server() + ": " + m).orElse(null);
+    }
+    List<String> names = new ArrayList<>();
+    List<String> endpoints = new ArrayList<>();
+    boolean compatible = false;
+    for (ServiceDescription.Endpoint e : description.endpoints()) {
+      endpoints.add((e.namespace() == null ? "(default)" : e.namespace()) + " " + e.version());
+      if (Objects.equals(e.namespace(), to.namespace())
+          && Version.isCompatible(e.version(), to.version() == null ? "1.0" : to.version())) {
+        compatible = true;
+        e.methods().forEach(m -> names.add(m.name()));
+      }
+    }
+    if (!compatible) {
+      return "server " + description.server() + " has no endpoint for " + where + " (its endpoints: "
+          + String.join(", ", endpoints) + ")";
+    }
+    return "server " + description.server() + " has no method '" + method + "' for " + where + " (methods there: "
+        + String.join(", ", names) + ")";
   }
 }

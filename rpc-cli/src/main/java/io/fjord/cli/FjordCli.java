@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code fjord} command: {@code call}, {@code cast}, {@code notify}, {@code listen}, {@code ping}
- * and {@code serve} against any Fjord transport, for debugging services that speak oslo.messaging.
+ * The {@code fjord} command: {@code call}, {@code cast}, {@code notify}, {@code listen}, {@code ping},
+ * {@code describe} and {@code serve} against any Fjord transport, for debugging services that speak oslo.messaging.
  *
  * <p>Exit codes: {@value #OK} ok, {@value #REMOTE_ERROR} remote error, {@value #TIMEOUT} timeout,
  * {@value #USAGE} bad arguments (also a missing or invalid URL), {@value #UNAVAILABLE} the broker
@@ -30,9 +30,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * {@link #commandLine} in process (tests). A {@code FjordCli} serves one invocation; not thread-safe.
  */
 @Command(name = "fjord", mixinStandardHelpOptions = true, version = "fjord 0.1.0",
-    description = "RPC and notifications in oslo.messaging's wire format: call, cast, notify, listen, ping, serve.",
+    description = "RPC and notifications in oslo.messaging's wire format: call, cast, notify, listen, ping, describe, "
+        + "serve.",
     subcommands = {CallCommand.class, CastCommand.class, NotifyCommand.class, ListenCommand.class,
-        PingCommand.class, ServeCommand.class},
+        PingCommand.class, DescribeCommand.class, ServeCommand.class},
     footer = {"", "The URL comes from --url or $" + Common.URL_ENV + ". Run 'fjord COMMAND --help' for a command's options."})
 public final class FjordCli implements Callable<Integer> {
   public static final int OK = 0;
@@ -115,7 +116,7 @@ public final class FjordCli implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "Missing a command: call, cast, notify, listen, ping or serve");
+    throw new ParameterException(spec.commandLine(), "Missing a command: call, cast, notify, listen, ping, describe or serve");
   }
 
   /** Replaces the password of every {@code scheme://user:password@} in {@code text} with {@code ****}. */

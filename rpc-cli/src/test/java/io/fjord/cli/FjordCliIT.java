@@ -145,6 +145,35 @@ class FjordCliIT {
   }
 
   @Test
+  void describeListsWhatServeAnswers() throws Exception {
+    Cli cli = Cli.run(NO_ENV, "describe", "--url", url, "--exchange", exchange, "--topic", topic, "--server", "s1");
+
+    assertThat(cli.exitCode()).as(cli.toString()).isZero();
+    assertThat(cli.out.toString()).isEqualTo("topic " + topic + ", server s1 (2 endpoints, in dispatch order):\n"
+        + "endpoint (default namespace) 1.0 {\n"
+        + "  echo(payload: any) -> any;\n"
+        + "  fail(message: string) -> null raises io.fjord.cli.RequestedFailure;\n"
+        + "  sleep(seconds: any) -> any;\n"
+        + "}\n"
+        + "endpoint (default namespace) 1.0 {\n"
+        + "  oslo_rpc_server_ping() -> string;\n"
+        + "}\n");
+  }
+
+  @Test
+  void validatedCallWithAnUnknownArgumentIsNotSent() throws Exception {
+    Cli cli = call("--validate", "fail", "message=not sent", "code=3");
+
+    assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(FjordCli.USAGE);
+    assertThat(cli.err.toString()).isEqualTo("fjord call: --validate: server s1: 'fail' has no argument 'code' (it "
+        + "takes fail(message: string) -> null); nothing was sent\n");
+    Cli valid = call("--validate", "echo", "payload=\"validated\"");
+    assertThat(valid.exitCode()).as(valid.toString()).isZero();
+    assertThat(serve.out.await(o -> o.contains("\"payload\":\"validated\""))).as(serve.toString()).isTrue();
+    assertThat(serve.out.toString()).doesNotContain("not sent");
+  }
+
+  @Test
   void serveWithNamespaceAndVersionDispatchesByThem() throws Exception {
     String versioned = TestBroker.name("fjord_cli_v");
     Cli server = Cli.start(NO_ENV, "serve", "--url", url, "--exchange", exchange, "--topic", versioned,

@@ -15,7 +15,7 @@ class FjordCliTest {
   private static final Map<String, String> NO_ENV = Map.of();
 
   @ParameterizedTest
-  @ValueSource(strings = {"call", "cast", "notify", "listen", "ping", "serve"})
+  @ValueSource(strings = {"call", "cast", "notify", "listen", "ping", "describe", "serve"})
   void everyCommandHasHelp(String command) throws Exception {
     Cli cli = Cli.run(NO_ENV, command, "--help");
 
@@ -28,7 +28,7 @@ class FjordCliTest {
     Cli cli = Cli.run(NO_ENV, "--help");
 
     assertThat(cli.exitCode()).isZero();
-    assertThat(cli.out.toString()).contains("call", "cast", "notify", "listen", "ping", "serve", "FJORD_TRANSPORT_URL");
+    assertThat(cli.out.toString()).contains("call", "cast", "notify", "listen", "ping", "describe", "serve", "FJORD_TRANSPORT_URL");
   }
 
   @Test
@@ -36,7 +36,7 @@ class FjordCliTest {
     Cli cli = Cli.run(NO_ENV);
 
     assertThat(cli.exitCode()).isEqualTo(FjordCli.USAGE);
-    assertThat(cli.err.toString()).startsWith("fjord: Missing a command: call, cast, notify, listen, ping or serve");
+    assertThat(cli.err.toString()).startsWith("fjord: Missing a command: call, cast, notify, listen, ping, describe or serve");
   }
 
   @Test

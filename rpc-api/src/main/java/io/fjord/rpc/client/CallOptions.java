@@ -126,6 +126,22 @@ public final class CallOptions {
     return new CallOptions(b);
   }
 
+  /** These options without a version cap (package-private: {@code RpcClient.describe}, sent at 1.0 whatever the cap). */
+  CallOptions withoutVersionCap() {
+    Builder b = new Builder();
+    b.exchange = exchange;
+    b.topic = topic;
+    b.namespace = namespace;
+    b.version = version;
+    b.server = server;
+    b.fanout = fanout;
+    b.timeout = timeout;
+    b.retry = retry;
+    b.callMonitorTimeout = callMonitorTimeout;
+    b.mandatory = mandatory;
+    return new CallOptions(b);
+  }
+
   /** {@code target} with the target fields these options set. */
   io.fjord.rpc.Target retarget(io.fjord.rpc.Target target) {
     io.fjord.rpc.Target t = target;

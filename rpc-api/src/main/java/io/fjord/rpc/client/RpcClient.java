@@ -11,6 +11,7 @@ import io.fjord.rpc.MessagingException;
 import io.fjord.rpc.MessagingTimeoutException;
 import io.fjord.rpc.RequestContext;
 import io.fjord.rpc.RpcVersionCapException;
+import io.fjord.rpc.ServiceDescription;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
 import io.fjord.rpc.TransportException;
@@ -20,6 +21,7 @@ import io.fjord.rpc.internal.ReplyWaiter;
 import io.fjord.rpc.internal.TransportCore;
 import io.fjord.rpc.spi.SendOptions;
 import io.fjord.rpc.wire.OsloWire;
+import io.fjord.rpc.wire.WireDescription;
 import io.fjord.rpc.wire.WireIds;
 import io.fjord.rpc.wire.WireRequest;
 import java.time.Duration;
@@ -248,6 +250,31 @@ public final class RpcClient implements Invoker {
       return context;
     }
     return context.with(DeadlineContext.CONTEXT_KEY, budget);
+  }
+
+  /**
+   * Asks a server of the topic (the one named by {@link #toServer}, else any one) for its
+   * {@link ServiceDescription}: its endpoints' namespaces, versions, methods, argument names and JSON types,
+   * as its access policy exposes them. Sent as the reserved method {@value ServiceDescription#METHOD} with the
+   * empty context, no namespace and no version (so neither this client's namespace, version nor version cap
+   * applies), through this client's interceptors, within its timeout. See docs/wire-format.md §9.
+   *
+   * @throws io.fjord.rpc.NoSuchRpcMethodException when the server does not answer introspection: a Fjord
+   *     server built with {@code introspection(false)}, or an oslo.messaging (Python) server that has an
+   *     endpoint in the default namespace at a 1.x version (e.g. {@code rpc_ping_enabled})
+   * @throws io.fjord.rpc.UnsupportedRpcVersionException from an oslo.messaging server without such an endpoint
+   * @throws MessagingTimeoutException when no server answered within the timeout
+   * @throws io.fjord.rpc.wire.WireFormatException when the reply is not a description
+   */
+  public ServiceDescription describe() {
+    return describe(RequestContext.empty());
+  }
+
+  /** {@link #describe()} with {@code context} as the request context (for servers whose interceptors want one). */
+  public ServiceDescription describe(RequestContext context) {
+    RpcClient plain = new RpcClient(transport, target.withNamespace(null).withVersion(null),
+        options.withoutVersionCap(), allowed, interceptors);
+    return WireDescription.decode(plain.call(context, ServiceDescription.METHOD, Map.of(), JsonNode.class));
   }
 
   @SuppressWarnings("unchecked")

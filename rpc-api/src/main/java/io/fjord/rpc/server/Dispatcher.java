@@ -1,6 +1,7 @@
 package io.fjord.rpc.server;
 
 import io.fjord.rpc.NoSuchRpcMethodException;
+import io.fjord.rpc.ServiceDescription;
 import io.fjord.rpc.UnsupportedRpcVersionException;
 import io.fjord.rpc.Version;
 import java.util.List;
@@ -10,20 +11,26 @@ import java.util.Objects;
  * oslo's dispatch rule (docs/wire-format.md §3.5): in registration order, the first endpoint whose namespace
  * equals the request's and whose version can serve the requested one, and which has the method.
  * No such method on a matching endpoint: {@link NoSuchRpcMethodException}; no matching endpoint at
- * all (including a namespace mismatch): {@link UnsupportedRpcVersionException}. Immutable.
+ * all (including a namespace mismatch): {@link UnsupportedRpcVersionException}. Fjord's reserved methods
+ * ({@code fjord.*}, docs/wire-format.md §9) are selected before namespaces and versions are looked at:
+ * {@code fjord.describe} when introspection is on, else {@link NoSuchRpcMethodException}. Immutable.
  */
 final class Dispatcher {
   record Selection(Endpoint endpoint, EndpointMethod method) {
   }
 
   private final List<Endpoint> endpoints;
+  /** What answers {@code fjord.describe}; null when introspection is off. */
+  private final Selection describe;
   private record Parsed(String text, Version version) {
   }
 
   private volatile Parsed lastParsed;
 
-  Dispatcher(List<Endpoint> endpoints) {
+  /** Dispatches to {@code endpoints}; {@code describer} (null: introspection off) answers {@code fjord.describe}. */
+  Dispatcher(List<Endpoint> endpoints, Endpoint describer) {
     this.endpoints = List.copyOf(endpoints);
+    this.describe = describer == null ? null : new Selection(describer, describer.methods.values().iterator().next());
   }
 
   /** Whether any endpoint method is {@link io.fjord.rpc.annotation.NonBlocking}. */
@@ -44,6 +51,13 @@ final class Dispatcher {
   }
 
   Selection select(String method, String namespace, String version) {
+    if (method.startsWith(ServiceDescription.RESERVED_PREFIX)) {
+      // Fjord's own methods, whatever the namespace and version: no endpoint method can have such a name
+      if (describe != null && method.equals(ServiceDescription.METHOD)) {
+        return describe;
+      }
+      throw new NoSuchRpcMethodException(method);
+    }
     String requested = version == null ? "1.0" : version;
     Parsed last = lastParsed;
     Version v;

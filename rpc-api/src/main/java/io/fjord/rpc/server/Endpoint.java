@@ -1,5 +1,6 @@
 package io.fjord.rpc.server;
 
+import io.fjord.rpc.ServiceDescription;
 import io.fjord.rpc.Version;
 import io.fjord.rpc.annotation.RpcApi;
 import io.fjord.rpc.annotation.RpcEndpoint;
@@ -91,6 +92,11 @@ final class Endpoint {
         continue;
       }
       String wire = EndpointMethod.wireName(m);
+      if (wire.startsWith(ServiceDescription.RESERVED_PREFIX)) {
+        throw new IllegalArgumentException("Endpoint method " + m + " has the wire name '" + wire + "', but names "
+            + "starting with '" + ServiceDescription.RESERVED_PREFIX + "' are reserved for Fjord's own methods ("
+            + ServiceDescription.METHOD + " answers introspection); rename it with @RpcMethod");
+      }
       if (!policy.isExposed(m, wire)) {
         continue;
       }

@@ -2,12 +2,16 @@ package io.fjord.rpc.server;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.type.TypeFactory;
 import io.fjord.rpc.RequestContext;
+import io.fjord.rpc.ServiceDescription;
+import io.fjord.rpc.annotation.Cast;
 import io.fjord.rpc.annotation.ExpectedExceptions;
 import io.fjord.rpc.annotation.NonBlocking;
 import io.fjord.rpc.annotation.Param;
 import io.fjord.rpc.annotation.RpcMethod;
 import io.fjord.rpc.annotation.Server;
+import io.fjord.rpc.annotation.Since;
 import io.fjord.rpc.serializer.PayloadSerializer;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationTargetException;
@@ -192,6 +196,28 @@ final class EndpointMethod {
 
   Method method() {
     return method;
+  }
+
+  /**
+   * This method as {@code fjord.describe} lists it: its keyword arguments (not the context or a
+   * {@link Server} parameter) with their JSON types, its result's JSON type, {@code @Since},
+   * {@code @ExpectedExceptions} as wire identities, {@code @Cast} and {@link NonBlocking}.
+   */
+  ServiceDescription.Method describe(TypeFactory types) {
+    List<ServiceDescription.Param> params = new ArrayList<>();
+    for (Binding b : bindings) {
+      if (!b.server) {
+        params.add(new ServiceDescription.Param(b.name, Introspection.jsonType(b.type, types), b.required));
+      }
+    }
+    Since since = findAnnotation(method, Since.class);
+    List<String> exceptions = new ArrayList<>();
+    for (Class<? extends Throwable> c : expected) {
+      exceptions.add(c.getPackageName() + "." + c.getSimpleName()); // as RemoteFailures names it on the wire
+    }
+    return new ServiceDescription.Method(wireName, params,
+        Introspection.jsonType(types.constructType(method.getGenericReturnType()), types),
+        since == null ? null : since.value(), exceptions, findAnnotation(method, Cast.class) != null, nonBlocking);
   }
 
   /** Whether the method is declared {@link NonBlocking}: the server runs it on the delivery thread. */

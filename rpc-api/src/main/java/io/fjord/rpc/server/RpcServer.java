@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * A message that cannot be decoded is rejected without requeue; an unknown method, a bad argument
  * or an oversized message gets a typed failure reply when it carries a reply address; either way
  * the server keeps serving. Requests whose {@code _unique_id} is among the last 16 seen are dropped
- * as duplicates.
+ * as duplicates. Unless {@link Builder#introspection(boolean) switched off}, the server answers the reserved
+ * method {@value io.fjord.rpc.ServiceDescription#METHOD} with a description of its endpoints.
  *
  * <p>Lifecycle: {@link #start()}, {@link #stop()} (stop consuming), {@link #awaitTermination(Duration)}
  * (wait for running requests), {@link #close()} (all three, bounded, idempotent). Methods are
@@ -80,7 +81,9 @@ public final class RpcServer implements AutoCloseable {
     if (b.enablePing) {
       endpoints.add(Endpoint.of(new PingEndpoint(), AccessPolicy.DEFAULT, core.serializer()));
     }
-    this.processor = new RequestProcessor(core, target, new Dispatcher(endpoints), b.maxMessageSize,
+    Endpoint describer = b.introspection ? Endpoint.of(Introspection.describer(target, endpoints,
+        core.serializer().typeFactory()), null, Version.DEFAULT, AccessPolicy.DEFAULT, core.serializer()) : null;
+    this.processor = new RequestProcessor(core, target, new Dispatcher(endpoints, describer), b.maxMessageSize,
         b.replyQueuePattern, List.copyOf(b.interceptors));
     this.lifecycle = new ConsumerLifecycle("RpcServer for " + target, core, this, b.executor,
         "fjord-rpc-" + target.topic());
@@ -213,6 +216,7 @@ public final class RpcServer implements AutoCloseable {
     private AccessPolicy accessPolicy = AccessPolicy.DEFAULT;
     private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private boolean enablePing;
+    private boolean introspection = true;
     private java.util.regex.Pattern replyQueuePattern = DEFAULT_REPLY_QUEUE_PATTERN;
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
 
@@ -300,9 +304,22 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * Whether the server answers {@value io.fjord.rpc.ServiceDescription#METHOD} with a description of its
+     * endpoints: namespaces, versions, methods, argument names and JSON types, as the access policy exposes
+     * them (docs/wire-format.md §9; {@code RpcClient.describe()}, {@code fjord describe}). It is handled before
+     * namespace and version matching and needs no endpoint. Default on; off, {@code fjord.describe} gets a
+     * {@link io.fjord.rpc.NoSuchRpcMethodException} like any unknown method.
+     */
+    public Builder introspection(boolean introspection) {
+      this.introspection = introspection;
+      return this;
+    }
+
+    /**
      * Validates the endpoints and builds a server that is not started yet.
      *
-     * @throws IllegalArgumentException naming the endpoint and method when an endpoint cannot be exposed
+     * @throws IllegalArgumentException naming the endpoint and method when an endpoint cannot be exposed,
+     *     e.g. two methods with one wire name, or a wire name starting with {@code fjord.} (reserved)
      * @throws IllegalStateException when no endpoint was added
      */
     public RpcServer build() {

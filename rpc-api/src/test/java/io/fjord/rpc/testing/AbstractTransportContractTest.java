@@ -1126,4 +1126,197 @@ public abstract class AbstractTransportContractTest {
     public void put(String key, String value) {
     }
   }
+
+  // ---- introspection
+
+  @Test
+  void describeListsEveryEndpointWithItsMethodsArgumentsAndTypes() {
+    Transport serverTransport = openTransport();
+    closeAfterTest(RpcServer.builder(serverTransport, Target.topic(topic).withServer("s1"))
+        .endpoint(new InventoryV1()).endpoint(new InventoryV2()).endpoint(new Billing()).enablePing(true)
+        .build()).start();
+    startServer(openTransport(), "s2", new TestEndpoint("s2"));
+    // a client whose namespace, version and cap would refuse 1.0: describe sends neither
+    RpcClient client = clientBuilder(openTransport(), Target.topic(topic).withNamespace("inventory").withVersion("2.0"))
+        .versionCap("2.0").build();
+
+    io.fjord.rpc.ServiceDescription description = client.toServer("s1").describe();
+
+    io.fjord.rpc.ServiceDescription expected = new io.fjord.rpc.ServiceDescription(1, topic, "s1", List.of(
+        new io.fjord.rpc.ServiceDescription.Endpoint("inventory", "1.2", List.of(
+            method("count_async", List.of(), io.fjord.rpc.ServiceDescription.JsonType.INTEGER, null, List.of(), false,
+                false),
+            method("get_item", List.of(param("item_id", io.fjord.rpc.ServiceDescription.JsonType.INTEGER, true)),
+                io.fjord.rpc.ServiceDescription.JsonType.OBJECT, null, List.of("io.fjord.rpc.testing.ItemMissing"),
+                false, false),
+            method("names", List.of(param("prefix", io.fjord.rpc.ServiceDescription.JsonType.STRING, false),
+                    param("limit", io.fjord.rpc.ServiceDescription.JsonType.INTEGER, false)),
+                io.fjord.rpc.ServiceDescription.JsonType.ARRAY, null, List.of(), false, false),
+            method("ready", List.of(), io.fjord.rpc.ServiceDescription.JsonType.BOOLEAN, null, List.of(), false, true),
+            method("touch", List.of(param("tags", io.fjord.rpc.ServiceDescription.JsonType.OBJECT, true),
+                    param("weight", io.fjord.rpc.ServiceDescription.JsonType.NUMBER, true),
+                    param("extra", io.fjord.rpc.ServiceDescription.JsonType.ANY, true)),
+                io.fjord.rpc.ServiceDescription.JsonType.NULL, null, List.of(), false, false))),
+        new io.fjord.rpc.ServiceDescription.Endpoint("inventory", "2.0", List.of(
+            method("get_item", List.of(param("item_id", io.fjord.rpc.ServiceDescription.JsonType.STRING, true)),
+                io.fjord.rpc.ServiceDescription.JsonType.STRING, null, List.of(), false, false))),
+        new io.fjord.rpc.ServiceDescription.Endpoint("billing", "1.4", List.of(
+            method("charge", List.of(param("account", io.fjord.rpc.ServiceDescription.JsonType.STRING, true),
+                    param("cents", io.fjord.rpc.ServiceDescription.JsonType.INTEGER, true)),
+                io.fjord.rpc.ServiceDescription.JsonType.INTEGER, "1.4", List.of(), false, false),
+            method("ledgers", List.of(), io.fjord.rpc.ServiceDescription.JsonType.ARRAY, null, List.of(), false, false),
+            method("refresh", List.of(param("reason", io.fjord.rpc.ServiceDescription.JsonType.STRING, true)),
+                io.fjord.rpc.ServiceDescription.JsonType.NULL, null, List.of(), true, false))),
+        new io.fjord.rpc.ServiceDescription.Endpoint(null, "1.0", List.of(
+            method("oslo_rpc_server_ping", List.of(), io.fjord.rpc.ServiceDescription.JsonType.STRING, null, List.of(),
+                false, false)))));
+    assertThat(description).isEqualTo(expected);
+    assertThat(description.find("inventory", "1.1", "names")).isPresent();
+    assertThat(description.find("inventory", "1.3", "names")).isEmpty();
+    assertThat(description.find("inventory", "2.0", "get_item").orElseThrow().params().get(0).type())
+        .isEqualTo(io.fjord.rpc.ServiceDescription.JsonType.STRING);
+  }
+
+  @Test
+  void describeResultHasTheDocumentedJsonFieldNames() {
+    startServer(openTransport(), "s1", new RpcServer.PingEndpoint());
+
+    com.fasterxml.jackson.databind.JsonNode raw = RpcClient.create(openTransport(), Target.topic(topic))
+        .call(ctx(), "fjord.describe", Map.of(), com.fasterxml.jackson.databind.JsonNode.class);
+
+    assertThat(raw.toString()).isEqualTo("{\"format\":1,\"topic\":\"" + topic + "\",\"server\":\"s1\",\"endpoints\":["
+        + "{\"namespace\":null,\"version\":\"1.0\",\"methods\":[{\"name\":\"oslo_rpc_server_ping\",\"params\":[],"
+        + "\"returns\":\"string\",\"since\":null,\"expected_exceptions\":[],\"cast\":false,\"non_blocking\":false}]}]}");
+  }
+
+  @Test
+  void describeIsRefusedWithNoSuchMethodWhenIntrospectionIsOff() {
+    closeAfterTest(RpcServer.builder(openTransport(), Target.topic(topic).withServer("s1"))
+        .endpoint(new TestEndpoint("s1")).introspection(false).build()).start();
+    RpcClient client = client(openTransport());
+
+    Throwable refused = catchThrowable(client::describe);
+
+    assertThat(refused).isInstanceOf(NoSuchRpcMethodException.class);
+    assertThat(((NoSuchRpcMethodException) refused).remoteMessage())
+        .isEqualTo("Endpoint does not support RPC method fjord.describe");
+    assertThat(client.call(ctx(), "add", Map.of("a", 1, "b", 2), Integer.class)).isEqualTo(3);
+  }
+
+  @Test
+  void otherReservedMethodsAreNoSuchMethodWhateverTheNamespace() {
+    startServer(openTransport(), "s1", new TestEndpoint("s1"));
+
+    assertThatThrownBy(() -> client(openTransport()).call(ctx(), "fjord.stats", Map.of(), String.class))
+        .isInstanceOf(NoSuchRpcMethodException.class)
+        .hasMessageContaining("Endpoint does not support RPC method fjord.stats");
+  }
+
+  @Test
+  void reservedWireNamesAreRejectedAtBuild() {
+    RpcServer.Builder builder = RpcServer.builder(openTransport(), Target.topic(topic).withServer("s1"))
+        .endpoint(new TestEndpoint("s1")).endpoint(new ClaimsDescribe());
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Endpoint method public java.lang.String " + ClaimsDescribe.class.getName()
+            + ".describe() has the wire name 'fjord.describe', but names starting with 'fjord.' are reserved for "
+            + "Fjord's own methods (fjord.describe answers introspection); rename it with @RpcMethod");
+  }
+
+  private static io.fjord.rpc.ServiceDescription.Method method(String name,
+      List<io.fjord.rpc.ServiceDescription.Param> params, io.fjord.rpc.ServiceDescription.JsonType returns,
+      String since, List<String> expected, boolean cast, boolean nonBlocking) {
+    return new io.fjord.rpc.ServiceDescription.Method(name, params, returns, since, expected, cast, nonBlocking);
+  }
+
+  private static io.fjord.rpc.ServiceDescription.Param param(String name,
+      io.fjord.rpc.ServiceDescription.JsonType type, boolean required) {
+    return new io.fjord.rpc.ServiceDescription.Param(name, type, required);
+  }
+
+  /** An expected exception of {@link InventoryV1}. */
+  public static class ItemMissing extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** Namespace {@code inventory} 1.2: every JSON type, optional arguments, a hidden and a non-blocking method. */
+  @RpcEndpoint(namespace = "inventory", version = "1.2")
+  public static class InventoryV1 {
+    @RpcMethod("get_item")
+    @io.fjord.rpc.annotation.ExpectedExceptions(ItemMissing.class)
+    public Item get(RequestContext ctx, @io.fjord.rpc.annotation.Param("item_id") long id) {
+      return new Item("item-" + id, 1);
+    }
+
+    public List<String> names(@io.fjord.rpc.annotation.Param(value = "prefix", required = false) String prefix,
+                              java.util.Optional<Integer> limit) {
+      return List.of();
+    }
+
+    @NonBlocking
+    public boolean ready() {
+      return true;
+    }
+
+    public void touch(Map<String, Object> tags, double weight, com.fasterxml.jackson.databind.JsonNode extra) {
+    }
+
+    @RpcMethod("count_async")
+    public CompletableFuture<Integer> countAsync() {
+      return CompletableFuture.completedFuture(0);
+    }
+
+    @RpcMethod("_secret")
+    public String secret() {
+      return "hidden by the access policy";
+    }
+  }
+
+  /** Namespace {@code inventory} 2.0. */
+  @RpcEndpoint(namespace = "inventory", version = "2.0")
+  public static class InventoryV2 {
+    @RpcMethod("get_item")
+    public String get(@io.fjord.rpc.annotation.Param("item_id") String id) {
+      return id;
+    }
+  }
+
+  /** A shared contract: namespace {@code billing} at its highest {@code @Since}, 1.4. */
+  @io.fjord.rpc.annotation.RpcApi(namespace = "billing", version = "1.0")
+  public interface BillingApi {
+    @io.fjord.rpc.annotation.Since("1.4")
+    long charge(@io.fjord.rpc.annotation.Param("account") String account,
+                @io.fjord.rpc.annotation.Param("cents") long cents);
+
+    List<String> ledgers(@io.fjord.rpc.annotation.Server String host);
+
+    @io.fjord.rpc.annotation.Cast
+    void refresh(@io.fjord.rpc.annotation.Param("reason") String reason);
+  }
+
+  /** {@link BillingApi}'s server side. */
+  public static class Billing implements BillingApi {
+    @Override
+    public long charge(String account, long cents) {
+      return cents;
+    }
+
+    @Override
+    public List<String> ledgers(String host) {
+      return List.of(host);
+    }
+
+    @Override
+    public void refresh(String reason) {
+    }
+  }
+
+  /** Claims the reserved name. */
+  public static class ClaimsDescribe {
+    @RpcMethod("fjord.describe")
+    public String describe() {
+      return "mine";
+    }
+  }
 }
