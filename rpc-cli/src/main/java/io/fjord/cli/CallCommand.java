@@ -1,16 +1,20 @@
 package io.fjord.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fjord.rpc.RemoteException;
 import io.fjord.rpc.RequestContext;
 import io.fjord.rpc.ServiceDescription;
 import io.fjord.rpc.Target;
 import io.fjord.rpc.Transport;
 import io.fjord.rpc.Version;
+import io.fjord.rpc.client.Expected;
+import io.fjord.rpc.client.GatherResult;
 import io.fjord.rpc.client.RpcClient;
 import io.fjord.rpc.wire.WireDescription;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +36,8 @@ import picocli.CommandLine.Spec;
         "  fjord call --topic compute --server host-1 --version 1.3 get id=42",
         "  fjord call --topic compute --args '{\"seconds\": 30}' \\",
         "      --call-monitor-timeout 10s --timeout 5m sleep",
-        "  fjord call --topic compute --namespace inventory --version 1.2 --validate get_item item_id=42"})
+        "  fjord call --topic compute --namespace inventory --version 1.2 --validate get_item item_id=42",
+        "  fjord call --topic compute --all --expect 3 --timeout 5s health"})
 final class CallCommand implements Callable<Integer> {
   @ParentCommand
   private FjordCli root;
@@ -60,6 +65,20 @@ final class CallCommand implements Callable<Integer> {
           + "does not match (exit 64). Fjord servers only: an oslo server refuses the description (exit 1)")
   private boolean validate;
 
+  @Option(names = "--all", order = 15,
+      description = "Call every server of the topic (scatter-gather) and print one JSON document: \"replies\" by "
+          + "Fjord server, \"unattributed\" (oslo servers' replies), \"missing\" (of --expect-servers) and "
+          + "\"expectation_met\". Waits for --expect or --expect-servers, else the whole --timeout")
+  private boolean all;
+
+  @Option(names = "--expect", paramLabel = "N", order = 16,
+      description = "With --all: done once N servers answered; exit 2 when fewer did within --timeout")
+  private Integer expectCount;
+
+  @Option(names = "--expect-servers", paramLabel = "NAME[,NAME...]", split = ",", order = 17,
+      description = "With --all: done once these Fjord servers answered; exit 2 when one did not within --timeout")
+  private List<String> expectServers;
+
   @Override
   public Integer call() {
     var arguments = invocation.arguments();
@@ -75,17 +94,78 @@ final class CallCommand implements Callable<Integer> {
           throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--call-monitor-timeout: " + e.getMessage());
         }
       }
+      Expected expected = expected(to);
       if (validate) {
         Integer refused = validate(transport, to, ctx, arguments);
         if (refused != null) {
           return refused;
         }
       }
+      if (expected != null) {
+        return gather(builder.build(), ctx, arguments, expected);
+      }
       JsonNode result = builder.build().call(ctx, invocation.method, arguments, JsonNode.class);
       spec.commandLine().getOut().println(Json.write(result));
       spec.commandLine().getOut().flush();
       return FjordCli.OK;
     }
+  }
+
+  /** What {@code --all} waits for; null without {@code --all}. */
+  private Expected expected(Target to) {
+    if (!all) {
+      if (expectCount != null || expectServers != null) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--expect and --expect-servers go with --all");
+      }
+      return null;
+    }
+    if (to.server() != null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--all calls every server of the topic; it does not go with --server");
+    }
+    if (expectCount != null && expectServers != null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "give --expect or --expect-servers, not both");
+    }
+    try {
+      return expectCount != null ? Expected.count(expectCount)
+          : expectServers != null ? Expected.servers(expectServers) : Expected.untilDeadline();
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** {@code --all}: prints what every server answered; exit 2 when what was expected did not all answer. */
+  private int gather(RpcClient client, RequestContext ctx, Map<String, JsonNode> arguments, Expected expected) {
+    GatherResult<JsonNode> result = client.callAll(ctx, invocation.method, arguments, JsonNode.class, expected);
+    Map<String, Object> doc = new LinkedHashMap<>();
+    Map<String, Object> replies = new LinkedHashMap<>();
+    result.byServer().forEach((server, reply) -> replies.put(server, printable(reply)));
+    doc.put("replies", replies);
+    doc.put("unattributed", result.unattributed().stream().map(CallCommand::printable).toList());
+    doc.put("missing", result.missing());
+    doc.put("expectation_met", result.expectationMet());
+    spec.commandLine().getOut().println(Json.write(Json.MAPPER.valueToTree(doc)));
+    spec.commandLine().getOut().flush();
+    return result.expectationMet() ? FjordCli.OK : FjordCli.TIMEOUT;
+  }
+
+  /** A reply as printed: its result, or {"failure": {"class", "module", "message"}}. */
+  private static Object printable(GatherResult.Reply<JsonNode> reply) {
+    if (reply.ok()) {
+      return reply.value();
+    }
+    Map<String, Object> failure = new LinkedHashMap<>();
+    if (reply.failure() instanceof RemoteException r) {
+      failure.put("class", r.remoteClass());
+      failure.put("module", r.remoteModule());
+      failure.put("message", r.remoteMessage());
+    } else {
+      failure.put("class", reply.failure().getClass().getSimpleName());
+      failure.put("message", reply.failure().getMessage());
+    }
+    return Map.of("failure", failure);
   }
 
   /** Checks the call against the server's description; the exit code when it must not be sent, else null. */

@@ -139,6 +139,7 @@ public final class CallOptions {
     b.retry = retry;
     b.callMonitorTimeout = callMonitorTimeout;
     b.mandatory = mandatory;
+    b.priority = priority;
     return new CallOptions(b);
   }
 

@@ -273,7 +273,7 @@ public final class RpcClient implements Invoker {
   /** {@link #describe()} with {@code context} as the request context (for servers whose interceptors want one). */
   public ServiceDescription describe(RequestContext context) {
     RpcClient plain = new RpcClient(transport, target.withNamespace(null).withVersion(null),
-        options.withoutVersionCap(), allowed, interceptors);
+        options.withoutVersionCap(), allowed, interceptors, propagateDeadline);
     return WireDescription.decode(plain.call(context, ServiceDescription.METHOD, Map.of(), JsonNode.class));
   }
 
@@ -355,7 +355,7 @@ public final class RpcClient implements Invoker {
         options.callMonitorTimeout(), allowed);
     try {
       core.driver().send(target, body, new SendOptions(deadline.timeout(), mandatory(), options.retry(), deadline,
-          options.priority()))
+          priority()))
           .whenComplete((ok, error) -> {
             if (error != null) {
               pending.future.completeExceptionally(sendFailure("call", method, unwrap(error)));
@@ -432,7 +432,7 @@ public final class RpcClient implements Invoker {
         expected.servers(), expected.count(), allowed);
     try {
       core.driver().send(all, body, new SendOptions(deadline.timeout(), false, options.retry(), deadline,
-          options.priority()))
+          priority()))
           .whenComplete((ok, error) -> {
             if (error != null) {
               gathering.future.completeExceptionally(sendFailure("call", method, unwrap(error)));
@@ -471,6 +471,12 @@ public final class RpcClient implements Invoker {
     java.util.Set<String> missing = new java.util.LinkedHashSet<>(expected.servers());
     missing.removeAll(byServer.keySet());
     return new GatherResult<>(byServer, unattributed, missing, collected.expectationMet());
+  }
+
+  /** The requests' priority: the options', else oslo's 0. */
+  private int priority() {
+    Integer p = options.priority();
+    return p == null ? 0 : p;
   }
 
   private boolean mandatory() {
@@ -512,7 +518,7 @@ public final class RpcClient implements Invoker {
         deadline.isPropagated() ? withBudget(sent, deadline) : sent));
     CompletableFuture<Void> result = new CompletableFuture<>();
     try {
-      core.driver().send(target, body, new SendOptions(null, mandatory(), options.retry(), deadline, options.priority()))
+      core.driver().send(target, body, new SendOptions(null, mandatory(), options.retry(), deadline, priority()))
           .whenComplete((ok, error) -> {
             if (error != null) {
               result.completeExceptionally(sendFailure("cast", method, unwrap(error)));
