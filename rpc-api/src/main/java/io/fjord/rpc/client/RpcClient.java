@@ -48,6 +48,13 @@ import java.util.concurrent.ExecutionException;
  *       confirms, on by default in the AMQP driver). {@link #castAsync} returns a future completed
  *       on the confirm, so one thread can keep many casts in flight.</li>
  *   <li>Fanout casts reach every server of the topic; calls to a fanout target are rejected.</li>
+ *   <li>{@link #callAll}: a scatter-gather call to every server of the topic, collecting each one's reply
+ *       until the expected servers answered or the deadline.</li>
+ *   <li>Deadline propagation: a call or cast made while an {@link io.fjord.rpc.server.RpcServer} serves a
+ *       request gets the earlier of its own timeout and what is left of that request's deadline
+ *       ({@link io.fjord.rpc.DeadlineContext}; {@link Builder#propagateDeadline} opts out), and then fails with
+ *       {@link io.fjord.rpc.DeadlineExceededException}. Every call carries what is left of its deadline, so a
+ *       Fjord server does not run a request whose caller has given up.</li>
  * </ul>
  *
  * <p>Remote exceptions arrive as {@link io.fjord.rpc.RemoteException}, unless the remote type was

@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * A message that cannot be decoded is rejected without requeue; an unknown method, a bad argument
  * or an oversized message gets a typed failure reply when it carries a reply address; either way
  * the server keeps serving. Requests whose {@code _unique_id} is among the last 16 seen are dropped
- * as duplicates. Unless {@link Builder#introspection(boolean) switched off}, the server answers the reserved
+ * as duplicates. A request carrying a deadline (a Fjord caller's, {@link io.fjord.rpc.DeadlineContext}) runs with
+ * it as {@code DeadlineContext.current()}, so calls the endpoint makes inherit it; one whose deadline passed
+ * before it could run is not run ({@link #expiredRequests()}). Unless {@link Builder#introspection(boolean) switched off}, the server answers the reserved
  * method {@value io.fjord.rpc.ServiceDescription#METHOD} with a description of its endpoints.
  *
  * <p>Lifecycle: {@link #start()}, {@link #stop()} (stop consuming), {@link #awaitTermination(Duration)}
