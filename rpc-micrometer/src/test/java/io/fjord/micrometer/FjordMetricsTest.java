@@ -81,6 +81,73 @@ class FjordMetricsTest {
     assertThat(registry.get("fjord.rpc.client.in.flight").gauge().value()).isZero();
   }
 
+  /** Blocks until its gate opens. */
+  public static final class Gated {
+    final CountDownLatch gate = new CountDownLatch(1);
+    final AtomicInteger runs = new AtomicInteger();
+
+    public int work() throws InterruptedException {
+      runs.incrementAndGet();
+      gate.await(10, TimeUnit.SECONDS);
+      return 1;
+    }
+  }
+
+  private static void awaitUntil(String what, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime() - deadline).as(what).isNegative();
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // polls the condition until the deadline
+    }
+  }
+
+  @Test
+  void overloadProtectionIsMetered() throws Exception {
+    Gated endpoint = new Gated();
+    RpcServer server = metrics.bind(RpcServer.builder(transport, Target.topic("o_" + id).withServer("s"))
+        .endpoint(endpoint).maxInProgress(1).build());
+    server.start();
+    RpcClient client = RpcClient.builder(transport, Target.topic("o_" + id)).timeout(Duration.ofSeconds(20))
+        .maxInFlight(2).interceptor(metrics.clientInterceptor()).build();
+    RpcClient expiring = RpcClient.builder(transport, Target.topic("o_" + id)).timeout(Duration.ofSeconds(20))
+        .interceptor((invocation, chain) -> chain.proceed(invocation.withContext(invocation.context()
+            .with(io.fjord.rpc.DeadlineContext.CONTEXT_KEY, 0))))
+        .build();
+    java.util.concurrent.CompletableFuture<Integer> first;
+    java.util.concurrent.CompletableFuture<Integer> second;
+    try {
+      first = client.callAsync(null, "work", Map.of(), Integer.class);
+      second = client.callAsync(null, "work", Map.of(), Integer.class);
+      assertThatThrownBy(() -> client.call(null, "work", Map.of(), Integer.class))
+          .isInstanceOf(io.fjord.rpc.TooManyCallsInFlightException.class);
+      expiring.cast(null, "work", Map.of());
+      awaitUntil("one runs, two wait", () -> server.inProgress() == 1 && server.waiting() == 2);
+
+      assertThat(registry.get("fjord.rpc.client.target.in.flight").tags("topic", "o_" + id, "server", "(any)")
+          .gauge().value()).isEqualTo(2.0);
+      assertThat(registry.get("fjord.rpc.client.refused").tags("topic", "o_" + id, "server", "(any)", "method", "work")
+          .counter().count()).isEqualTo(1.0);
+      assertThat(registry.find("fjord.rpc.client.calls").tags("outcome", "error").timer()).as("refused: not timed")
+          .isNull();
+      assertThat(registry.get("fjord.rpc.server.in.progress").tags("topic", "o_" + id, "server", "s").gauge().value())
+          .isEqualTo(1.0);
+      assertThat(registry.get("fjord.rpc.server.waiting").tags("server", "s").gauge().value()).isEqualTo(2.0);
+      assertThat(registry.get("fjord.rpc.server.max.in.progress").tags("server", "s").gauge().value()).isEqualTo(1.0);
+      assertThat(registry.get("fjord.rpc.server.expired").tags("server", "s").functionCounter().count()).isZero();
+    } finally {
+      endpoint.gate.countDown();
+    }
+    assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    awaitUntil("the cast that waited past its deadline is shed", () ->
+        registry.get("fjord.rpc.server.expired").tags("server", "s").functionCounter().count() == 1.0);
+    assertThat(endpoint.runs).hasValue(2);
+    awaitUntil("nothing in flight or in progress", () ->
+        registry.get("fjord.rpc.client.target.in.flight").tags("server", "(any)").gauge().value() == 0.0
+            && registry.get("fjord.rpc.server.in.progress").tags("server", "s").gauge().value() == 0.0);
+    server.close();
+  }
+
   /** Requeues the first delivery of each notification. */
   public static final class Flaky {
     final AtomicInteger calls = new AtomicInteger();

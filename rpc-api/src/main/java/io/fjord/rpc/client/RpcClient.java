@@ -13,6 +13,7 @@ import io.fjord.rpc.RequestContext;
 import io.fjord.rpc.RpcVersionCapException;
 import io.fjord.rpc.ServiceDescription;
 import io.fjord.rpc.Target;
+import io.fjord.rpc.TooManyCallsInFlightException;
 import io.fjord.rpc.Transport;
 import io.fjord.rpc.TransportException;
 import io.fjord.rpc.Version;
@@ -55,6 +56,8 @@ import java.util.concurrent.ExecutionException;
  *       ({@link io.fjord.rpc.DeadlineContext}; {@link Builder#propagateDeadline} opts out), and then fails with
  *       {@link io.fjord.rpc.DeadlineExceededException}. Every call carries what is left of its deadline, so a
  *       Fjord server does not run a request whose caller has given up.</li>
+ *   <li>With {@link Builder#maxInFlight}, a call beyond that many in flight to its target is not sent and fails
+ *       at once with {@link TooManyCallsInFlightException}.</li>
  * </ul>
  *
  * <p>Remote exceptions arrive as {@link io.fjord.rpc.RemoteException}, unless the remote type was
@@ -78,11 +81,14 @@ public final class RpcClient implements Invoker {
   private final List<ClientInterceptor> interceptors;
   /** Whether calls and casts made while serving a request inherit its deadline ({@link DeadlineContext}). */
   private final boolean propagateDeadline;
+  /** Calls in flight per target, shared with every {@link #prepare} view. */
+  private final InFlightLimit inFlight;
 
   private RpcClient(Transport transport, Target target, CallOptions options,
                     Map<String, Class<? extends RuntimeException>> allowed, List<ClientInterceptor> interceptors,
-                    boolean propagateDeadline) {
+                    boolean propagateDeadline, InFlightLimit inFlight) {
     this.transport = transport;
+    this.inFlight = inFlight;
     this.propagateDeadline = propagateDeadline;
     this.core = transport.core();
     this.target = Objects.requireNonNull(target, "target");
@@ -108,7 +114,7 @@ public final class RpcClient implements Invoker {
    */
   public RpcClient prepare(String server, boolean fanout) {
     return new RpcClient(transport, target.withServer(server).withFanout(fanout), options, allowed, interceptors,
-        propagateDeadline);
+        propagateDeadline, inFlight);
   }
 
   /** A view sending to server {@code server} of the topic only (its {@code <topic>.<server>} queue). */
@@ -131,7 +137,7 @@ public final class RpcClient implements Invoker {
   public RpcClient prepare(CallOptions options) {
     Objects.requireNonNull(options, "options");
     return new RpcClient(transport, options.retarget(target), this.options.overriddenBy(options), allowed,
-        interceptors, propagateDeadline);
+        interceptors, propagateDeadline, inFlight);
   }
 
   /**
@@ -179,6 +185,20 @@ public final class RpcClient implements Invoker {
    */
   public CallOptions options() {
     return options;
+  }
+
+  /**
+   * Calls (including {@link #callAsync} and scatter-gather {@link #callAll}, counted under the topic's fanout) in
+   * flight now from this client and its {@link #prepare} views to this view's target: sent, or being sent, and
+   * not yet answered, failed or timed out. Counted against {@link Builder#maxInFlight}.
+   */
+  public int callsInFlight() {
+    return inFlight.inFlight(target);
+  }
+
+  /** This client's limit of calls in flight per target ({@link Builder#maxInFlight}); {@code Integer.MAX_VALUE}: none. */
+  public int maxInFlight() {
+    return inFlight.max();
   }
 
   /**
@@ -280,7 +300,7 @@ public final class RpcClient implements Invoker {
   /** {@link #describe()} with {@code context} as the request context (for servers whose interceptors want one). */
   public ServiceDescription describe(RequestContext context) {
     RpcClient plain = new RpcClient(transport, target.withNamespace(null).withVersion(null),
-        options.withoutVersionCap(), allowed, interceptors, propagateDeadline);
+        options.withoutVersionCap(), allowed, interceptors, propagateDeadline, inFlight);
     return WireDescription.decode(plain.call(context, ServiceDescription.METHOD, Map.of(), JsonNode.class));
   }
 
@@ -358,8 +378,20 @@ public final class RpcClient implements Invoker {
     byte[] body = OsloWire.encode(WireRequest.call(method, argTree, target.namespace(), target.version(), msgId,
         replyQueue, options.callMonitorTimeout(), withBudget(context == null ? RequestContext.empty() : context,
             deadline)));
-    ReplyWaiter.Pending pending = core.replies().register(msgId, target, method, deadline,
-        options.callMonitorTimeout(), allowed);
+    Runnable settled;
+    try {
+      settled = inFlight.acquire(target, method);
+    } catch (TooManyCallsInFlightException e) {
+      return CompletableFuture.failedFuture(e); // never sent, never waits
+    }
+    ReplyWaiter.Pending pending;
+    try {
+      pending = core.replies().register(msgId, target, method, deadline, options.callMonitorTimeout(), allowed);
+    } catch (RuntimeException e) {
+      settled.run();
+      throw e;
+    }
+    pending.future.whenComplete((r, e) -> settled.run());
     try {
       core.driver().send(target, body, new SendOptions(deadline.timeout(), mandatory(), options.retry(), deadline,
           priority()))
@@ -435,8 +467,21 @@ public final class RpcClient implements Invoker {
         .with(OsloWire.GATHER_KEY, true);
     byte[] body = OsloWire.encode(WireRequest.call(method, argTree, target.namespace(), target.version(), msgId,
         replyQueue, null, sent));
-    ReplyWaiter.Gathering gathering = core.replies().registerGather(msgId, all, method, deadline,
-        expected.servers(), expected.count(), allowed);
+    Runnable settled;
+    try {
+      settled = inFlight.acquire(all, method);
+    } catch (TooManyCallsInFlightException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    ReplyWaiter.Gathering gathering;
+    try {
+      gathering = core.replies().registerGather(msgId, all, method, deadline, expected.servers(), expected.count(),
+          allowed);
+    } catch (RuntimeException e) {
+      settled.run();
+      throw e;
+    }
+    gathering.future.whenComplete((r, e) -> settled.run());
     try {
       core.driver().send(all, body, new SendOptions(deadline.timeout(), false, options.retry(), deadline,
           priority()))
@@ -629,6 +674,7 @@ public final class RpcClient implements Invoker {
     private final Map<String, Class<? extends RuntimeException>> allowed = new LinkedHashMap<>();
     private final List<ClientInterceptor> interceptors = new ArrayList<>();
     private boolean propagateDeadline = true;
+    private int maxInFlight = InFlightLimit.UNLIMITED;
 
     private Builder(Transport transport, Target target) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -708,10 +754,30 @@ public final class RpcClient implements Invoker {
       return this;
     }
 
+    /**
+     * The most calls this client and its {@link RpcClient#prepare} views keep in flight to one target (overload
+     * protection): a target is where a call is sent, its exchange, topic and server (or any server), and for
+     * {@link RpcClient#callAll} the topic's fanout. A call beyond the limit ({@code call}, {@code callAsync},
+     * {@code callAll}, typed proxies) is not sent and fails at once with
+     * {@link io.fjord.rpc.TooManyCallsInFlightException}; it never waits for a free slot. A call is in flight
+     * from when it is sent until its reply, failure or timeout. Casts are not limited: they are in flight only
+     * until the broker confirms them, which the broker's own flow control already paces. Default: no limit.
+     *
+     * @throws IllegalArgumentException when {@code max} is below 1
+     */
+    public Builder maxInFlight(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxInFlight must be at least 1, got " + max);
+      }
+      this.maxInFlight = max;
+      return this;
+    }
+
+    /** Builds the client; its {@link RpcClient#prepare} views share its calls-in-flight counts. */
     public RpcClient build() {
       transport.core().require(io.fjord.rpc.Capability.RPC, "RpcClient for " + target);
       return new RpcClient(transport, target, options.build(), Collections.unmodifiableMap(new LinkedHashMap<>(allowed)),
-          List.copyOf(interceptors), propagateDeadline);
+          List.copyOf(interceptors), propagateDeadline, new InFlightLimit(maxInFlight));
     }
   }
 }

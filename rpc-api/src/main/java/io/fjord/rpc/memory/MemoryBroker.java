@@ -52,6 +52,8 @@ final class MemoryBroker {
   final class Consumer {
     final Queue queue;
     final MessageHandler handler;
+    /** At most this many unacknowledged deliveries (AMQP's per-consumer basic.qos); 0: no limit. */
+    final int prefetch;
     final Executor serial = new SerialExecutor(DISPATCH);
     final Set<Delivery> unacked = new LinkedHashSet<>();
     /** No new deliveries (basic.cancel); the handler keeps and settles what it already has. */
@@ -59,9 +61,15 @@ final class MemoryBroker {
     /** The channel is gone: everything unacknowledged went back to the queue. */
     boolean cancelled;
 
-    Consumer(Queue queue, MessageHandler handler) {
+    Consumer(Queue queue, MessageHandler handler, int prefetch) {
       this.queue = queue;
       this.handler = handler;
+      this.prefetch = prefetch;
+    }
+
+    /** Whether the prefetch leaves room for another delivery. Caller holds the lock. */
+    boolean hasCredit() {
+      return prefetch == 0 || unacked.size() < prefetch;
     }
 
     /**
@@ -110,25 +118,38 @@ final class MemoryBroker {
       this.name = name;
     }
 
-    /** Hands queued messages to consumers, round robin. Caller holds the lock. */
+    /**
+     * Hands queued messages to consumers with credit left (prefetch), round robin; the rest stay queued until
+     * a consumer settles one. Caller holds the lock.
+     */
     void dispatchLocked() {
       long now = System.nanoTime();
       while (!messages.isEmpty() && !consumers.isEmpty()) {
+        Consumer c = null;
+        for (int i = 0; i < consumers.size() && c == null; i++) {
+          Consumer candidate = consumers.get(next++ % consumers.size());
+          if (candidate.hasCredit()) {
+            c = candidate;
+          }
+        }
+        if (c == null) {
+          return; // every consumer is at its prefetch
+        }
         Entry e = messages.pollFirst();
         if (e.expiresAt != 0 && now - e.expiresAt >= 0) {
           continue;
         }
-        Consumer c = consumers.get(next++ % consumers.size());
         Delivery d = new Delivery(c, e);
         c.unacked.add(d);
+        Consumer consumer = c;
         c.serial.execute(() -> {
           boolean live;
           synchronized (lock) {
-            live = !c.stopped && !d.settled;
+            live = !consumer.stopped && !d.settled;
             if (!live && !d.settled) {
               // stopped before the handler got it: it was never this consumer's, back it goes
               d.settled = true;
-              c.unacked.remove(d);
+              consumer.unacked.remove(d);
               if (!deleted) {
                 messages.addFirst(new Entry(d.body, d.expiresAt, d.redelivered));
                 dispatchLocked();
@@ -137,7 +158,7 @@ final class MemoryBroker {
           }
           if (live) {
             try {
-              c.handler.onMessage(d);
+              consumer.handler.onMessage(d);
             } catch (RuntimeException ex) {
               org.slf4j.LoggerFactory.getLogger(MemoryBroker.class).error("Handler of queue {} failed", name, ex);
             }
@@ -181,7 +202,9 @@ final class MemoryBroker {
     public void ack() {
       synchronized (lock) {
         settled = true;
-        consumer.unacked.remove(this);
+        if (consumer.unacked.remove(this) && consumer.prefetch > 0) {
+          consumer.queue.dispatchLocked(); // credit freed
+        }
       }
     }
 
@@ -196,6 +219,8 @@ final class MemoryBroker {
         Queue q = consumer.queue;
         if (requeue && !q.deleted) {
           q.messages.addFirst(new Entry(body, expiresAt, true));
+        }
+        if (!q.deleted) {
           q.dispatchLocked();
         }
       }
@@ -249,13 +274,19 @@ final class MemoryBroker {
     }
   }
 
+  /** Consumes {@code queue} without a prefetch limit. */
   Consumer consume(String queue, MessageHandler handler) {
+    return consume(queue, handler, 0);
+  }
+
+  /** Consumes {@code queue} with at most {@code prefetch} unacknowledged deliveries (0: no limit). */
+  Consumer consume(String queue, MessageHandler handler, int prefetch) {
     synchronized (lock) {
       Queue q = queues.get(queue);
       if (q == null) {
         throw new IllegalStateException("no queue '" + queue + "'");
       }
-      Consumer c = new Consumer(q, handler);
+      Consumer c = new Consumer(q, handler, prefetch);
       q.consumers.add(c);
       q.dispatchLocked();
       return c;

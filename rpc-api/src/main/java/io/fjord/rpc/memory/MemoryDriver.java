@@ -20,9 +20,16 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The {@code memory://} driver transport: oslo's topology on a {@link MemoryBroker}. Its queues are FIFO,
  * as the classic queues of oslo's default topology: a request's {@link SendOptions#priority()} is ignored.
- * Thread-safe.
+ * RPC server consumers have a prefetch of {@value #SERVER_PREFETCH} unacknowledged deliveries, as the AMQP
+ * driver's default; notification listeners and reply queues none. Thread-safe.
  */
 final class MemoryDriver implements Driver {
+  /**
+   * Unacknowledged deliveries per RPC server consumer, as the AMQP driver's default {@code rabbit_qos_prefetch_count}:
+   * what bounds the requests an RPC server at its in-progress limit holds, the rest staying queued.
+   */
+  static final int SERVER_PREFETCH = 64;
+
   private final TransportUrl url;
   private final MemoryBroker broker;
   private final String controlExchange;
@@ -114,8 +121,8 @@ final class MemoryDriver implements Driver {
     broker.declareExchange(fanoutExchange, MemoryBroker.ExchangeType.FANOUT);
     broker.declareQueue(fanoutQueue);
     broker.bind(fanoutQueue, fanoutExchange, topic);
-    List<MemoryBroker.Consumer> mine = List.of(broker.consume(topic, handler), broker.consume(serverQueue, handler),
-        broker.consume(fanoutQueue, handler));
+    List<MemoryBroker.Consumer> mine = List.of(broker.consume(topic, handler, SERVER_PREFETCH),
+        broker.consume(serverQueue, handler, SERVER_PREFETCH), broker.consume(fanoutQueue, handler, SERVER_PREFETCH));
     return track(mine, () -> broker.deleteQueue(fanoutQueue));
   }
 

@@ -13,8 +13,9 @@ import java.util.Set;
  * server and a client opened separately talk to each other; different virtual hosts never cross.
  *
  * <p>Every body is the same JSON bytes the AMQP driver would send, so what a broker peer would
- * reject fails here too. There are no publisher confirms to wait for, no prefetch, and nothing
- * survives the JVM. Thread-safe.
+ * reject fails here too. There are no publisher confirms to wait for, and nothing survives the JVM; an RPC
+ * server's consumers take at most 64 unacknowledged deliveries each (the AMQP driver's default prefetch), the
+ * rest wait in the queue. Thread-safe.
  */
 public final class MemoryDriverProvider implements DriverProvider {
 

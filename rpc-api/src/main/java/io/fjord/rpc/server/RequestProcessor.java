@@ -70,12 +70,21 @@ final class RequestProcessor {
 
   /**
    * Processes one delivery, received at {@code receivedNanos} on the transport's clock: settles it, dispatches
-   * it, replies. Never throws for a bad message.
+   * it, replies. Never throws for a bad message. {@code finished} runs once the request is over: when this
+   * returns, or for a method returning a {@link CompletionStage}, when that completes.
    */
-  void process(IncomingMessage message, long receivedNanos) {
-    Decoded decoded = decode(message, receivedNanos);
-    if (decoded != null) {
-      run(decoded);
+  void process(IncomingMessage message, long receivedNanos, Runnable finished) {
+    Decoded decoded;
+    try {
+      decoded = decode(message, receivedNanos);
+    } catch (RuntimeException | Error e) {
+      finished.run();
+      throw e;
+    }
+    if (decoded == null) {
+      finished.run();
+    } else {
+      run(decoded, finished);
     }
   }
 
@@ -112,14 +121,17 @@ final class RequestProcessor {
         receivedNanos);
   }
 
-  /** The second half of {@link #process}: acknowledges the delivery, dispatches it, replies. */
-  void run(Decoded decoded) {
+  /**
+   * The second half of {@link #process}: acknowledges the delivery, dispatches it, replies; {@code finished} as
+   * for {@link #process}.
+   */
+  void run(Decoded decoded, Runnable finished) {
     decoded.message().ack();
     WireRequest request = decoded.request();
     String previousId = MDC.get(MDC_REQUEST_ID);
     restoreMdc(request.logId());
     try {
-      process(request, decoded.receivedNanos());
+      process(request, decoded.receivedNanos(), finished);
     } finally {
       restoreMdc(previousId);
     }
@@ -179,18 +191,31 @@ final class RequestProcessor {
     }
   }
 
-  private void process(WireRequest request, long receivedNanos) {
+  /** Dispatches and replies; runs {@code finished} when done, or hands it to the stage a method returned. */
+  private void process(WireRequest request, long receivedNanos, Runnable finished) {
+    boolean async = false;
+    try {
+      async = dispatch(request, receivedNanos, finished);
+    } finally {
+      if (!async) {
+        finished.run();
+      }
+    }
+  }
+
+  /** Returns true when the method returned a stage that now owns {@code finished}. */
+  private boolean dispatch(WireRequest request, long receivedNanos, Runnable finished) {
     String method = request.method();
     boolean wantsReply = request.wantsReply();
     if (request.uniqueId() != null && recentIds.checkAndAdd(request.uniqueId())) {
       log.debug("Dropping duplicate request {} ('{}') on {}", request.uniqueId(), method, target);
-      return;
+      return false;
     }
     if (wantsReply && !replyQueuePattern.matcher(request.replyQueue()).matches()) {
       log.warn("Refusing request '{}' on {}: its reply queue '{}' is not a reply queue name (pattern {}); "
           + "a reply there could land in another service's queue", method, target, request.replyQueue(),
           replyQueuePattern);
-      return;
+      return false;
     }
 
     // a scatter-gather call: the reply names this server
@@ -198,7 +223,7 @@ final class RequestProcessor {
     Deadline inbound = inboundDeadline(request, receivedNanos);
     if (inbound != null && inbound.isExpired()) {
       refuseExpired(request, replyAs);
-      return;
+      return false;
     }
     // oslo servers add the caller's call monitor timeout to the context; the deadline is DeadlineContext's
     RequestContext context = request.context().without(DeadlineContext.CONTEXT_KEY).without(OsloWire.GATHER_KEY)
@@ -236,9 +261,10 @@ final class RequestProcessor {
             finish(request, sel, heartbeat, r, e == null ? null : unwrapCompletion(e), replyAs);
           } finally {
             restoreMdc(previous);
+            finished.run();
           }
         });
-        return;
+        return true;
       }
       finish(request, selected, heartbeat, result, null, replyAs);
     } catch (Throwable t) {
@@ -247,6 +273,7 @@ final class RequestProcessor {
       }
       finish(request, selected, heartbeat, null, t, replyAs);
     }
+    return false;
   }
 
   /** The interceptors from {@code index} on, then endpoint selection and the endpoint. */

@@ -44,6 +44,13 @@ import org.slf4j.LoggerFactory;
  * before it could run is not run ({@link #expiredRequests()}). Unless {@link Builder#introspection(boolean) switched off}, the server answers the reserved
  * method {@value io.fjord.rpc.ServiceDescription#METHOD} with a description of its endpoints.
  *
+ * <p>Overload protection: at most {@link Builder#maxInProgress} requests run at once (default: the executor's
+ * size, 64 for the default pool); beyond that, deliveries wait unacknowledged for a slot, bounded by the driver's
+ * prefetch, and the broker keeps the rest queued (backpressure: a caller just waits longer). A request whose
+ * deadline passed before it could run, also while it waited for a slot, is shed: a call gets
+ * {@link io.fjord.rpc.DeadlineExceededException}, a cast is dropped, both counted in {@link #expiredRequests()}.
+ * {@link #inProgress()}, {@link #waiting()} and {@link #expiredRequests()} are the numbers to watch.
+ *
  * <p>Lifecycle: {@link #start()}, {@link #stop()} (stop consuming), {@link #awaitTermination(Duration)}
  * (wait for running requests), {@link #close()} (all three, bounded, idempotent). Methods are
  * thread-safe. Endpoint code runs on executor threads, never on the driver's threads, unless it is declared
@@ -63,6 +70,9 @@ public final class RpcServer implements AutoCloseable {
   /** Reply queue names a server answers to by default: oslo's and Fjord's {@code reply_<hex>}. */
   public static final java.util.regex.Pattern DEFAULT_REPLY_QUEUE_PATTERN = java.util.regex.Pattern.compile("reply_.+");
 
+  /** Default {@link Builder#maxInProgress} with the default executor: its 64 threads. */
+  public static final int DEFAULT_MAX_IN_PROGRESS = 64;
+
   /** Default largest request size processed. */
   public static final long DEFAULT_MAX_MESSAGE_SIZE = 16L * 1024 * 1024;
 
@@ -70,6 +80,7 @@ public final class RpcServer implements AutoCloseable {
   private final Target target;
   private final RequestProcessor processor;
   private final ConsumerLifecycle lifecycle;
+  private final InProgressLimit limit;
 
   private RpcServer(Builder b) {
     this.core = b.transport.core();
@@ -89,6 +100,27 @@ public final class RpcServer implements AutoCloseable {
         b.replyQueuePattern, List.copyOf(b.interceptors));
     this.lifecycle = new ConsumerLifecycle("RpcServer for " + target, core, this, b.executor,
         "fjord-rpc-" + target.topic());
+    int max = b.maxInProgress > 0 ? b.maxInProgress
+        : b.executor == null ? DEFAULT_MAX_IN_PROGRESS : defaultMaxInProgress(b.executor);
+    this.limit = new InProgressLimit(max, lifecycle::handOff);
+  }
+
+  /**
+   * The limit for a user's executor: a {@link java.util.concurrent.ThreadPoolExecutor}'s threads (its core
+   * size when its queue is unbounded, as then it never grows beyond that; else its maximum size), a
+   * {@link java.util.concurrent.ForkJoinPool}'s parallelism; any other executor (virtual threads, a
+   * direct executor) is unlimited, as Fjord cannot tell how much it can run.
+   */
+  static int defaultMaxInProgress(Executor executor) {
+    if (executor instanceof java.util.concurrent.ThreadPoolExecutor tpe) {
+      int threads = tpe.getQueue().remainingCapacity() == Integer.MAX_VALUE ? tpe.getCorePoolSize()
+          : tpe.getMaximumPoolSize();
+      return threads <= 0 || threads == Integer.MAX_VALUE ? InProgressLimit.UNLIMITED : threads;
+    }
+    if (executor instanceof java.util.concurrent.ForkJoinPool fjp) {
+      return fjp.getParallelism();
+    }
+    return InProgressLimit.UNLIMITED;
   }
 
   /** Starts a builder; {@code target} needs a topic and a server. */
@@ -116,11 +148,22 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
-   * Stops consuming new requests; requests already received still run and reply. Idempotent;
-   * a server never started just moves to stopped.
+   * Stops consuming new requests; requests already running still run and reply, and requests received but
+   * still waiting for a slot ({@link Builder#maxInProgress}), never acknowledged, go back to their queues for
+   * another server. Idempotent; a server never started just moves to stopped.
    */
   public void stop() {
-    lifecycle.stop();
+    if (lifecycle.stop()) {
+      returnWaiting();
+    }
+  }
+
+  /** Returns the deliveries waiting for a slot to their queues: unacknowledged, nothing was promised for them. */
+  private void returnWaiting() {
+    for (IncomingMessage m : limit.drainWaiting()) {
+      m.reject(true);
+      lifecycle.done();
+    }
   }
 
   /**
@@ -139,7 +182,7 @@ public final class RpcServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    lifecycle.close(null);
+    lifecycle.close(this::returnWaiting);
   }
 
   /**
@@ -151,10 +194,35 @@ public final class RpcServer implements AutoCloseable {
     return processor.expired();
   }
 
+  /**
+   * Requests running now (counted against {@link Builder#maxInProgress}): from when a slot is taken until the
+   * reply is sent, for a method returning a {@code CompletionStage} until that completes. Methods declared
+   * {@link io.fjord.rpc.annotation.NonBlocking} run on the delivery thread and are not counted.
+   */
+  public int inProgress() {
+    return limit.inProgress();
+  }
+
+  /**
+   * Requests received and waiting for a free slot ({@link Builder#maxInProgress}): not acknowledged, not started.
+   * At most the driver's prefetch per queue (RabbitMQ: {@code rabbit_qos_prefetch_count}, default 64).
+   */
+  public int waiting() {
+    return limit.waiting();
+  }
+
+  /** The most requests this server runs at once ({@link Builder#maxInProgress}); {@code Integer.MAX_VALUE}: no limit. */
+  public int maxInProgress() {
+    return limit.max();
+  }
+
   private void onMessage(IncomingMessage message) {
     long received = core.clock().nanoTime();
     if (!processor.hasNonBlocking()) {
-      lifecycle.execute(message, () -> runAndSettle(() -> processor.process(message, received)));
+      if (lifecycle.admit(message)) {
+        Runnable release = limit.releaseOnce();
+        limit.submit(message, () -> runAndSettle(release, () -> processor.process(message, received, release)));
+      }
       return;
     }
     // decoded here, on the delivery thread, to learn whether the method is non-blocking
@@ -168,11 +236,12 @@ public final class RpcServer implements AutoCloseable {
         return;
       }
       if (decoded.nonBlocking()) {
-        processor.run(decoded);
+        processor.run(decoded, () -> { });
         return;
       }
       handedOff = true;
-      lifecycle.handOff(message, () -> runAndSettle(() -> processor.run(decoded)));
+      Runnable release = limit.releaseOnce();
+      limit.submit(message, () -> runAndSettle(release, () -> processor.run(decoded, release)));
     } catch (RuntimeException | Error e) {
       log.error("Unexpected error processing a request on {}", target, e);
     } finally {
@@ -182,10 +251,12 @@ public final class RpcServer implements AutoCloseable {
     }
   }
 
-  private void runAndSettle(Runnable processing) {
+  /** Runs {@code processing}, which calls {@code release} when the request is over; releases on a failure. */
+  private void runAndSettle(Runnable release, Runnable processing) {
     try {
       processing.run();
     } catch (RuntimeException | Error e) {
+      release.run();
       log.error("Unexpected error processing a request on {}", target, e);
     } finally {
       lifecycle.done();
@@ -221,6 +292,8 @@ public final class RpcServer implements AutoCloseable {
     private boolean introspection = true;
     private java.util.regex.Pattern replyQueuePattern = DEFAULT_REPLY_QUEUE_PATTERN;
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
+    /** 0: from the executor. */
+    private int maxInProgress;
 
     private Builder(Transport transport, Target target) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -266,6 +339,31 @@ public final class RpcServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The most requests this server runs at once (overload protection). A request that finds every slot taken
+     * waits, unacknowledged and not started, until one frees; as waiting requests are unacknowledged, the
+     * driver's prefetch bounds them (RabbitMQ: {@code rabbit_qos_prefetch_count}, 64 per queue by default) and
+     * the broker keeps the rest queued, for this server later or another server of the topic: backpressure,
+     * nothing refused and nothing lost. A request whose deadline ({@link io.fjord.rpc.DeadlineContext}) passes
+     * while it waits is not run (counted in {@link RpcServer#expiredRequests()}). A slot is held until the reply
+     * is sent (for a method returning a {@code CompletionStage}, until that completes); methods declared
+     * {@link io.fjord.rpc.annotation.NonBlocking} run on the delivery thread and take none.
+     *
+     * <p>Default: the executor's size: {@value RpcServer#DEFAULT_MAX_IN_PROGRESS} with the default executor;
+     * a {@code ThreadPoolExecutor}'s threads (its core size when its queue is unbounded, else its maximum
+     * size); a {@code ForkJoinPool}'s parallelism; unlimited for any other executor (e.g. virtual threads).
+     *
+     * @throws IllegalArgumentException when {@code max} is below 1
+     */
+    public Builder maxInProgress(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxInProgress must be at least 1, got " + max);
+      }
+      this.maxInProgress = max;
+      return this;
+    }
+
+    /** Which methods may be called: {@link AccessPolicy#DEFAULT} unless set. */
     public Builder accessPolicy(AccessPolicy accessPolicy) {
       this.accessPolicy = Objects.requireNonNull(accessPolicy, "accessPolicy");
       return this;

@@ -79,6 +79,9 @@ public interface Driver extends AutoCloseable {
    * Starts receiving the requests for an RPC server on {@code target} (topic and server set): those for
    * its topic group, for its server name, and fanout requests to its topic. Messages stay unsettled until
    * the handler's code acknowledges them. {@code handler} is called on driver threads and MUST NOT block.
+   * A driver SHOULD bound the unsettled deliveries it hands each consumer (a prefetch, keeping the rest in the
+   * queue): an RPC server at its in-progress limit holds requests unsettled until a slot frees, and relies on
+   * that bound for backpressure.
    */
   default DriverListener listen(Target target, MessageHandler handler) {
     throw unsupported(Capability.RPC);

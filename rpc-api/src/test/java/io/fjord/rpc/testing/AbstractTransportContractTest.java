@@ -1105,6 +1105,210 @@ public abstract class AbstractTransportContractTest {
     }
   }
 
+  // ---- overload protection
+
+  /** Counts how many of its requests run at once; each waits for the gate (a cast records its number first). */
+  public static class Throttled {
+    final CountDownLatch gate;
+    final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+    final Set<Integer> casts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    public Throttled(CountDownLatch gate) {
+      this.gate = gate;
+    }
+
+    public int work(int i) throws InterruptedException {
+      runs.incrementAndGet();
+      mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+      try {
+        gate.await(WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
+        return i;
+      } finally {
+        running.decrementAndGet();
+      }
+    }
+
+    public void note(int i) throws InterruptedException {
+      work(i);
+      casts.add(i);
+    }
+  }
+
+  /** Polls {@code condition} until it holds, failing with {@code what} after {@link #WAIT}. */
+  private static void awaitUntil(String what, java.util.function.BooleanSupplier condition) {
+    long until = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - until > 0) {
+        fail("Timed out waiting until " + what);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // polls the condition until the deadline
+    }
+  }
+
+  private RpcServer startLimitedServer(Transport transport, String name, int maxInProgress, Object endpoint) {
+    RpcServer s = closeAfterTest(RpcServer.builder(transport, Target.topic(topic).withServer(name))
+        .endpoint(endpoint).maxInProgress(maxInProgress).build());
+    s.start();
+    return s;
+  }
+
+  @Test
+  void aBurstBiggerThanMaxInProgressWaitsForSlotsAndIsServedInFull() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    Throttled endpoint = new Throttled(gate);
+    RpcServer server = startLimitedServer(openTransport(), "s1", 2, endpoint);
+    assertThat(server.maxInProgress()).isEqualTo(2);
+    RpcClient client = RpcClient.builder(openTransport(), Target.topic(topic)).timeout(WAIT.multipliedBy(3)).build();
+
+    List<CompletableFuture<Integer>> calls = new ArrayList<>();
+    try {
+      for (int i = 0; i < 20; i++) {
+        calls.add(client.callAsync(ctx(), "work", Map.of("i", i), Integer.class));
+      }
+      for (int i = 100; i < 110; i++) {
+        client.cast(ctx(), "note", Map.of("i", i));
+      }
+      // every request reached the server: two run, the rest wait unacknowledged for a slot
+      awaitUntil("2 requests run and 28 wait", () -> server.inProgress() == 2 && server.waiting() == 28);
+      assertThat(endpoint.running).hasValue(2);
+      assertThat(calls).noneMatch(CompletableFuture::isDone);
+    } finally {
+      gate.countDown();
+    }
+
+    for (int i = 0; i < 20; i++) {
+      assertThat(calls.get(i).get(WAIT.toMillis() * 3, TimeUnit.MILLISECONDS)).as("call %d", i).isEqualTo(i);
+    }
+    awaitUntil("all 10 casts ran", () -> endpoint.casts.size() == 10);
+    assertThat(endpoint.casts).containsExactlyInAnyOrderElementsOf(
+        java.util.stream.IntStream.range(100, 110).boxed().toList());
+    assertThat(endpoint.mostAtOnce).as("never more than maxInProgress at once").hasValue(2);
+    assertThat(endpoint.runs).hasValue(30);
+    assertThat(server.expiredRequests()).isZero();
+    awaitUntil("the slots are free again", () -> server.inProgress() == 0 && server.waiting() == 0);
+  }
+
+  @Test
+  void requestsWhoseDeadlinePassedWhileWaitingForASlotAreShedAndCounted() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    Throttled endpoint = new Throttled(gate);
+    RpcServer server = startLimitedServer(openTransport(), "s1", 1, endpoint);
+    Transport clients = openTransport();
+    CompletableFuture<Integer> holder;
+    CompletableFuture<Integer> late;
+    // budget 0 ms: the deadline has passed by the time the server could run them (see the deadline tests)
+    RpcClient expiring = RpcClient.builder(clients, Target.topic(topic)).timeout(WAIT)
+        .interceptor((invocation, chain) -> chain.proceed(invocation.withContext(invocation.context()
+            .with(io.fjord.rpc.DeadlineContext.CONTEXT_KEY, 0))))
+        .build();
+    try {
+      holder = RpcClient.builder(clients, Target.topic(topic)).timeout(WAIT.multipliedBy(2)).build()
+          .callAsync(ctx(), "work", Map.of("i", 1), Integer.class);
+      awaitUntil("the only slot is taken", () -> endpoint.running.get() == 1);
+      late = expiring.callAsync(ctx(), "work", Map.of("i", 2), Integer.class);
+      for (int i = 0; i < 3; i++) {
+        expiring.cast(ctx(), "note", Map.of("i", i));
+      }
+      awaitUntil("4 requests wait for the slot", () -> server.waiting() == 4);
+      assertThat(server.expiredRequests()).as("nothing is shed before it could get a slot").isZero();
+    } finally {
+      gate.countDown();
+    }
+
+    assertThat(holder.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(1);
+    assertThatThrownBy(() -> late.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+        .hasCauseInstanceOf(io.fjord.rpc.DeadlineExceededException.class)
+        .hasMessageContaining("was not run");
+    awaitUntil("the 3 casts and the call were shed", () -> server.expiredRequests() == 4);
+    assertThat(endpoint.runs).as("only the request that had time ran").hasValue(1);
+    assertThat(endpoint.casts).isEmpty();
+    awaitUntil("the slot is free again", () -> server.inProgress() == 0 && server.waiting() == 0);
+  }
+
+  @Test
+  void aStoppedServerReturnsTheRequestsWaitingForASlotToTheQueue() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    Throttled busy = new Throttled(gate);
+    RpcServer s1 = startLimitedServer(openTransport(), "s1", 1, busy);
+    RpcClient client = RpcClient.builder(openTransport(), Target.topic(topic)).timeout(WAIT.multipliedBy(2)).build();
+    List<CompletableFuture<Integer>> calls = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        calls.add(client.callAsync(ctx(), "work", Map.of("i", i), Integer.class));
+      }
+      awaitUntil("1 request runs and 3 wait on s1", () -> s1.inProgress() == 1 && s1.waiting() == 3);
+      s1.stop();
+      assertThat(s1.waiting()).as("the waiting requests went back to the queue").isZero();
+      Throttled free = new Throttled(new CountDownLatch(0));
+      startServer(openTransport(), "s2", free);
+      awaitUntil("s2 served the 3 returned requests", () -> free.runs.get() == 3);
+    } finally {
+      gate.countDown();
+    }
+    for (int i = 0; i < 4; i++) {
+      assertThat(calls.get(i).get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("call %d", i).isEqualTo(i);
+    }
+    assertThat(busy.runs).as("s1 ran only what it had started").hasValue(1);
+  }
+
+  @Test
+  void aClientRefusesCallsBeyondMaxInFlightAtOnceWithoutSendingThem() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    Throttled endpoint = new Throttled(gate);
+    startServer(openTransport(), "s1", endpoint);
+    Target target = Target.topic(topic);
+    RpcClient client = RpcClient.builder(openTransport(), target).timeout(WAIT.multipliedBy(2)).maxInFlight(3).build();
+    assertThat(client.maxInFlight()).isEqualTo(3);
+
+    List<CompletableFuture<Integer>> calls = new ArrayList<>();
+    try {
+      for (int i = 0; i < 5; i++) {
+        calls.add(client.callAsync(ctx(), "work", Map.of("i", i), Integer.class));
+      }
+      // the two beyond the limit fail while the three others are still running
+      for (int i = 3; i < 5; i++) {
+        int n = i;
+        assertThatThrownBy(() -> calls.get(n).get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+            .as("call %d", i).isInstanceOf(ExecutionException.class)
+            .cause().isInstanceOf(io.fjord.rpc.TooManyCallsInFlightException.class);
+      }
+      assertThat(calls.subList(0, 3)).noneMatch(CompletableFuture::isDone);
+      Throwable refused = catchThrowable(() -> client.call(ctx(), "work", Map.of("i", 9), Integer.class));
+      assertThat(refused).isInstanceOf(io.fjord.rpc.TooManyCallsInFlightException.class)
+          .hasMessage("Call 'work' to " + target + " was not sent: the client already has 3 call(s) in flight to "
+              + "that target, its limit (RpcClient.Builder.maxInFlight(3)); retry later, or raise the limit if the "
+              + "servers keep up");
+      io.fjord.rpc.TooManyCallsInFlightException typed = (io.fjord.rpc.TooManyCallsInFlightException) refused;
+      assertThat(typed.target()).isEqualTo(target);
+      assertThat(typed.method()).isEqualTo("work");
+      assertThat(typed.limit()).isEqualTo(3);
+
+      // a prepare view shares the counts of its target; another target has its own
+      assertThat(client.callsInFlight()).isEqualTo(3);
+      assertThat(client.prepare(CallOptions.builder().timeout(WAIT).build()).callsInFlight()).isEqualTo(3);
+      assertThatThrownBy(() -> client.prepare(CallOptions.builder().timeout(WAIT).build())
+          .call(ctx(), "work", Map.of("i", 9), Integer.class))
+          .isInstanceOf(io.fjord.rpc.TooManyCallsInFlightException.class);
+      assertThat(client.toServer("s1").callsInFlight()).isZero();
+      // casts are not limited
+      client.cast(ctx(), "note", Map.of("i", 7));
+      awaitUntil("the server runs the 3 calls and the cast", () -> endpoint.running.get() == 4);
+    } finally {
+      gate.countDown();
+    }
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(calls.get(i).get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("call %d", i).isEqualTo(i);
+    }
+    awaitUntil("no call in flight", () -> client.callsInFlight() == 0);
+    assertThat(client.call(ctx(), "work", Map.of("i", 5), Integer.class)).as("slots free again").isEqualTo(5);
+    awaitUntil("the cast ran", () -> endpoint.casts.contains(7));
+    // the server saw the three admitted calls, the cast and the last call: never a refused one
+    assertThat(endpoint.runs).hasValue(5);
+  }
+
   /** Two methods with the same wire name. */
   public static class DuplicateNames {
     @RpcMethod("get")
