@@ -129,8 +129,9 @@ class AmqpWireIT {
   @Test
   void callRequestIsByteIdenticalToOslosAndTheReplyCompletesTheCall() throws Exception {
     String q = spy(exchange, "topic", false, topic);
+    // a client out of deadline propagation sends oslo's bytes exactly (by default a call adds one context key)
     RpcClient client = RpcClient.builder(transport, Target.topic(topic).withNamespace("spec_ns").withVersion("1.2"))
-        .timeout(Duration.ofSeconds(10)).build();
+        .timeout(Duration.ofSeconds(10)).propagateDeadline(false).build();
     Map<String, Object> value = new LinkedHashMap<>();
     value.put("list", List.of(1, 2.5, "x"));
     value.put("unicode", "h\u00e9llo \u2603");
@@ -154,6 +155,28 @@ class AmqpWireIT {
     String reply = resource("reply_server").replace("ca335ee483bf4d2bbfdc0dcda0707f9c", m.get("_msg_id").asText());
     ch.basicPublish("", m.get("_reply_q").asText(), true, Publishing.PROPERTIES, reply.getBytes(StandardCharsets.UTF_8));
     assertThat(call.get()).isEqualTo(7);
+
+    // with deadline propagation (the default) the same call differs by exactly one last context field: the
+    // milliseconds left of its deadline (docs/wire-format.md §3.3)
+    RpcClient propagating = RpcClient.builder(transport, Target.topic(topic).withNamespace("spec_ns")
+        .withVersion("1.2")).timeout(Duration.ofSeconds(10)).build();
+    CompletableFuture<Integer> second = propagating.callAsync(specContext(), "echo", Map.of("value", value),
+        Integer.class);
+    GetResponse r2 = next(q);
+    JsonNode m2 = inner(r2.getBody());
+    long budget = m2.get("_context_fjord_deadline_ms").asLong();
+    assertThat(budget).isBetween(1L, 10_000L);
+    String plain = resource("call_request")
+        .replace("3b02e33bce504d1bb93d26faa0d53c19", m2.get("_msg_id").asText())
+        .replace("reply_bdc6f948602940dfb441ebec7e514f16", m2.get("_reply_q").asText())
+        .replace("1ce22ed52e414a73a59e250374172b9f", m2.get("_unique_id").asText());
+    assertThat(plain).endsWith("}\"}");
+    assertThat(new String(r2.getBody(), StandardCharsets.UTF_8)).isEqualTo(plain.substring(0, plain.length() - 3)
+        + ", \\\"_context_fjord_deadline_ms\\\": " + budget + "}\"}");
+    String reply2 = resource("reply_server").replace("ca335ee483bf4d2bbfdc0dcda0707f9c", m2.get("_msg_id").asText());
+    ch.basicPublish("", m2.get("_reply_q").asText(), true, Publishing.PROPERTIES,
+        reply2.getBytes(StandardCharsets.UTF_8));
+    assertThat(second.get()).isEqualTo(7);
   }
 
   @Test

@@ -271,7 +271,10 @@ public final class RpcClient implements Invoker {
    * {@code context} with the budget {@code deadline} leaves ({@link DeadlineContext#CONTEXT_KEY}); a smaller
    * budget already in the context (set by the caller or an interceptor) stays.
    */
-  private static RequestContext withBudget(RequestContext context, Deadline deadline) {
+  private RequestContext withBudget(RequestContext context, Deadline deadline) {
+    if (!propagateDeadline) {
+      return context; // opted out: the message is oslo's, byte for byte
+    }
     long budget = DeadlineContext.budgetMillis(deadline);
     if (context.get(DeadlineContext.CONTEXT_KEY) instanceof Number n && n.longValue() <= budget) {
       return context;
@@ -745,9 +748,12 @@ public final class RpcClient implements Invoker {
     }
 
     /**
-     * Whether a call or cast made while an {@link io.fjord.rpc.server.RpcServer} serves a request (on its thread, or
-     * in a chain of this client's futures started there) gets the earlier of this client's timeout and what is left
-     * of that request's deadline (see {@link DeadlineContext}). Default true; false: always this client's own timeout.
+     * Whether this client takes part in deadline propagation (see {@link DeadlineContext}). Default true: a call or
+     * cast made while an {@link io.fjord.rpc.server.RpcServer} serves a request (on its thread, or in a chain of this
+     * client's futures started there) gets the earlier of this client's timeout and what is left of that request's
+     * deadline, and every call tells the server what is left of its own deadline
+     * ({@link DeadlineContext#CONTEXT_KEY}). False: always this client's own timeout, and requests exactly as oslo
+     * sends them, without that context key.
      */
     public Builder propagateDeadline(boolean propagateDeadline) {
       this.propagateDeadline = propagateDeadline;
