@@ -1,0 +1,31 @@
+package io.fjord.spring.boot;
+
+import io.fjord.rpc.Transport;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Fjord's health indicator for Actuator ({@code management.health.fjord.enabled}), present with Spring Boot 4's
+ * {@code spring-boot-health} module. Spring Boot 3's Actuator keeps its health types in another package; there
+ * this configuration backs off (see the README).
+ */
+@AutoConfiguration(after = FjordAutoConfiguration.class)
+@ConditionalOnClass({HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class})
+@ConditionalOnBean(Transport.class)
+@ConditionalOnEnabledHealthIndicator("fjord")
+public class FjordHealthAutoConfiguration {
+
+  /** The indicator, named {@code fjord} in Actuator's health. */
+  @Bean
+  @ConditionalOnMissingBean(name = "fjordHealthIndicator")
+  public FjordHealthIndicator fjordHealthIndicator(Transport transport, ObjectProvider<FjordRpcServers> servers,
+                                                   ObjectProvider<FjordNotificationListeners> listeners) {
+    return new FjordHealthIndicator(transport, servers.getIfAvailable(), listeners.getIfAvailable());
+  }
+}
