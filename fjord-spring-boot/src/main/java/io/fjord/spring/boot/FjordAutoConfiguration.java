@@ -16,7 +16,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -87,8 +86,13 @@ public class FjordAutoConfiguration {
     return new FjordRpcClients(transport, properties.getClient(), customizers.orderedStream().toList());
   }
 
+  /**
+   * Boot's rule for virtual threads ({@code spring.threads.virtual.enabled} on Java 21+), read here because
+   * Boot's {@code Threading} moved package between Boot 3 and 4.
+   */
   static boolean virtualThreads(Environment environment) {
-    return Threading.VIRTUAL.isActive(environment);
+    return Runtime.version().feature() >= 21
+        && environment.getProperty("spring.threads.virtual.enabled", Boolean.class, false);
   }
 
   static Duration shutdownTimeout(Environment environment) {
