@@ -160,6 +160,22 @@ public final class Transport implements AutoCloseable {
     return core.driver().capabilities().contains(capability);
   }
 
+  /**
+   * Whether the transport is connected to its broker now: false while its driver reconnects and once closed
+   * (always true for {@code memory://} until closed). Does not block; for health checks.
+   */
+  public boolean isConnected() {
+    return !core.isClosed() && core.driver().isConnected();
+  }
+
+  /**
+   * The name of the queue replies to this transport's calls arrive on, once the first call opened it; empty
+   * before (asking declares nothing).
+   */
+  public java.util.Optional<String> replyQueue() {
+    return core.openedReplyQueue();
+  }
+
   /** True once {@link #close()} was called. */
   public boolean isClosed() {
     return core.isClosed();

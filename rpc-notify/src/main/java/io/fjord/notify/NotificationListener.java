@@ -113,6 +113,11 @@ public final class NotificationListener implements AutoCloseable {
     return all;
   }
 
+  /** True between {@link #start()} and {@link #stop()}. */
+  public boolean isRunning() {
+    return lifecycle.isRunning();
+  }
+
   /** Declares and binds the queues and starts consuming. */
   public void start() {
     Set<String> names = new LinkedHashSet<>();

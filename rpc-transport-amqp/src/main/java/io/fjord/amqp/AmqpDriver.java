@@ -154,6 +154,11 @@ final class AmqpDriver implements Driver {
     return connections.broker();
   }
 
+  @Override
+  public boolean isConnected() {
+    return connections.isConnected();
+  }
+
   // ------------------------------------------------------------------ sending
 
   @Override

@@ -285,6 +285,11 @@ final class Connections {
     return closed;
   }
 
+  /** Whether both connections are up (not closed, not recovering). */
+  boolean isConnected() {
+    return !closed && publishConnection.isOpen() && consumeConnection.isOpen();
+  }
+
   /** Throws unless the driver is open and the consuming connection is up (not reconnecting). */
   void ensureOpen() {
     if (closed) {

@@ -13,6 +13,10 @@ import java.lang.annotation.Target;
  * default {@code ""}) and its version has the same major and a minor not above this one.
  *
  * <p>The annotation is optional: an endpoint without it serves the default namespace at 1.0.
+ *
+ * <p>{@link #topic()} and {@link #server()} are for containers that build the servers themselves (the Spring
+ * Boot auto-configuration serves each annotated bean on them); {@code RpcServer.builder(transport, target)}
+ * ignores them, as its target says where it listens.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -23,4 +27,13 @@ public @interface RpcEndpoint {
 
   /** Implemented version {@code X.Y[.Z]}. */
   String version() default "1.0";
+
+  /**
+   * Topic a container serves this endpoint on; {@code ""}: the container's default (for Spring Boot, the
+   * topic of an implemented {@link RpcApi} interface, else {@code fjord.server.topic}).
+   */
+  String topic() default "";
+
+  /** Server name (oslo's host) a container serves this endpoint as; {@code ""}: the container's default. */
+  String server() default "";
 }

@@ -117,6 +117,11 @@ public final class TransportCore {
     return replies;
   }
 
+  /** The reply queue's name once a call has opened it; empty before. Never declares anything. */
+  public java.util.Optional<String> openedReplyQueue() {
+    return java.util.Optional.ofNullable(replyQueue);
+  }
+
   /** The reply queue's name, declaring and consuming it on first use. */
   public String replyQueue() {
     String q = replyQueue;

@@ -187,6 +187,11 @@ final class MemoryDriver implements Driver {
   }
 
   @Override
+  public boolean isConnected() {
+    return !closed;
+  }
+
+  @Override
   public void close() {
     if (closed) {
       return;

@@ -120,6 +120,14 @@ public interface Driver extends AutoCloseable {
   }
 
   /**
+   * Whether the driver is connected now: false while it reconnects and after {@link #close()}. For health
+   * checks; MUST NOT block. Default: true (a driver without connections).
+   */
+  default boolean isConnected() {
+    return true;
+  }
+
+  /**
    * Closes connections; MUST return within a bounded time (about 10 s at most) even when the
    * broker is unreachable. Idempotent.
    */
