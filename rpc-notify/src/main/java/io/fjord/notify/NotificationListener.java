@@ -118,7 +118,9 @@ public final class NotificationListener implements AutoCloseable {
     Set<String> names = new LinkedHashSet<>();
     priorities().forEach(p -> names.add(p.routingName()));
     lifecycle.start(() -> {
-      io.fjord.rpc.spi.DriverListener l = core.driver().listenForNotifications(targets, names, pool, this::onMessage);
+      // a batch listener holds up to batchSize unsettled: the driver must let that many through
+      io.fjord.rpc.spi.DriverListener l = core.driver().listenForNotifications(targets, names, pool, batchSize,
+          this::onMessage);
       java.util.OptionalInt limit = l.deliveryLimit();
       redeliveryLimit = limit.isPresent() ? Math.min(maxRedeliveries, limit.getAsInt()) : maxRedeliveries;
       if (allowRequeue && limit.isPresent() && limit.getAsInt() < maxRedeliveries) {
@@ -470,7 +472,9 @@ public final class NotificationListener implements AutoCloseable {
     /**
      * Deliver lists of up to {@code size} notifications per priority, or what arrived within
      * {@code timeout} of the first. Endpoint methods then take {@code List<ReceivedNotification>}.
-     * On RabbitMQ keep {@code size} at most the driver's prefetch (64 by default).
+     * On RabbitMQ the listener's consumers get a prefetch of at least {@code size} (the transport's
+     * {@code rabbit_qos_prefetch_count}, 64 by default, when that is larger; none when it is 0), so a batch can
+     * fill before its timeout.
      */
     public Builder batch(int size, Duration timeout) {
       if (size < 1) {
