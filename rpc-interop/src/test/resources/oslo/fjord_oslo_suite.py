@@ -1,11 +1,11 @@
 """oslo.messaging's own functional suite, with Fjord as the RPC server and the notification listener.
 
-The suite is the one Debian's python3-oslo.messaging installs (oslo_messaging/tests/functional:
-test_functional.py and notify/test_logger.py), imported and run as installed: its test classes,
-its clients (oslo's RPC client and notifier) and its assertions are untouched. Only the fixtures
-that start servers and listeners are replaced, by ones that ask a Fjord host JVM
-(io.fjord.interop.OsloSuiteHost) to start the Java twins of the suite's endpoints
-(io.fjord.interop.OsloSuiteEndpoints) and relay back what they did:
+The suite is the one python3-oslo.messaging installs (oslo_messaging/tests/functional:
+test_functional.py and notify/test_logger.py; Debian bookworm's 14.0.3 or trixie's 16.1), imported
+and run as installed: its test classes, its clients (oslo's RPC client and notifier) and its
+assertions are untouched. Only the fixtures that start servers and listeners are replaced, by ones
+that ask a Fjord host (io.fjord.interop.OsloSuiteHost, reached over TCP) to start the Java twins of
+the suite's endpoints (io.fjord.interop.OsloSuiteEndpoints) and relay back what they did:
 
 - utils.RpcServerFixture: a Fjord RpcServer on the fixture's target, serving the Java twin of the
   fixture's endpoint (TestServerEndpoint, or the test's own endpoint class) and the fixture's ping
@@ -19,15 +19,17 @@ that start servers and listeners are replaced, by ones that ask a Fjord host JVM
 Tests that cannot apply to a Java server are listed in EXCLUDED with the reason; every other test
 of the suite must run and pass (a skipped test counts as a failure).
 
-    /usr/bin/python3 fjord_oslo_suite.py [--workers N] [test id prefix ...]
+    python3 fjord_oslo_suite.py --url rabbit://guest:guest@127.0.0.1:5672/ --fjord-host 127.0.0.1:PORT
+        [--workers N] [test id prefix ...]
 
-Environment: RPC_TRANSPORT_URL and NOTIFY_TRANSPORT_URL (the suite's own variables; required),
-FJORD_SUITE_JAVA (the java binary) and FJORD_SUITE_CLASSPATH (a class path with the rpc-interop test
-classes), FJORD_SUITE_LOG_DIR (worker and host logs; default ./oslo-suite-logs). The rpc-interop
-test OsloFunctionalSuiteIT sets them all. Tests run in N worker processes (default 4), each with
-its own Fjord host; the suite's tests use their own topics so that they can run in parallel.
-The summary line and one line per test go to stdout, a failing test's details (traceback and
-captured logs) after the list; the exit status is 0 only when every test not excluded passed.
+--url becomes the suite's RPC_TRANSPORT_URL and NOTIFY_TRANSPORT_URL (oslo's [oslo_messaging_rabbit]
+options may go in its query; Fjord's servers get the same URL). --fjord-host is where an
+OsloSuiteHost listens: OsloFunctionalSuiteIT starts one in its JVM, `java -cp <rpc-interop test class
+path> io.fjord.interop.OsloSuiteHost` starts one that prints its address. Tests run in N worker
+processes (default 4), each with its own session on the host; the suite's tests use their own
+topics so that they can run in parallel. One line per test and the summary line go to stdout, a
+failing test's details (traceback and captured logs) after the list, the workers' own output to
+stderr; the exit status is 0 only when every test not excluded passed.
 """
 
 import argparse
@@ -36,6 +38,7 @@ import itertools
 import json
 import os
 import queue
+import socket
 import subprocess
 import sys
 import threading
@@ -43,9 +46,16 @@ import time
 import traceback
 import unittest
 
-import fixtures
+try:
+    import fixtures
+    import requests  # noqa: F401 (imported by the suite's test_functional)
+    import testscenarios  # noqa: F401 (imported by the suite's notify/test_logger)
 
-from oslo_messaging.tests.functional import utils
+    from oslo_messaging.tests.functional import utils
+except ImportError as e:
+    sys.exit("%s cannot import oslo.messaging's functional suite (%s): install python3-oslotest, "
+             "python3-testscenarios and python3-requests beside python3-oslo.messaging (bash .ci/run does)"
+             % (sys.executable, e))
 
 SUITE_PACKAGE = "oslo_messaging.tests.functional"
 
@@ -70,39 +80,30 @@ HOST_TIMEOUT = 60
 
 
 class FjordHost(object):
-    """One io.fjord.interop.OsloSuiteHost JVM, driven over its stdin and stdout (JSON lines)."""
+    """A session with io.fjord.interop.OsloSuiteHost: JSON lines over one TCP connection."""
 
-    def __init__(self, log_path):
-        java = os.environ.get("FJORD_SUITE_JAVA", "java")
-        classpath = os.environ.get("FJORD_SUITE_CLASSPATH")
-        if not classpath:
-            raise RuntimeError("FJORD_SUITE_CLASSPATH is not set: it must hold the rpc-interop test classes "
-                               "(OsloFunctionalSuiteIT sets it)")
-        self._log = open(log_path, "ab")
-        self._process = subprocess.Popen(
-            [java, "-XX:TieredStopAtLevel=1", "-Xmx256m", "-cp", classpath, "io.fjord.interop.OsloSuiteHost"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log)
+    def __init__(self, address):
+        host, port = address.rsplit(":", 1)
+        self._socket = socket.create_connection((host, int(port)), timeout=HOST_TIMEOUT)
+        self._socket.settimeout(None)
+        self._in = self._socket.makefile("rb")
+        self._out = self._socket.makefile("wb")
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._answers = {}
         self._handlers = {}
-        self._ready = threading.Event()
         self.started = 0  # servers and listeners started, for the report
-        reader = threading.Thread(target=self._read, name="fjord-host-reader", daemon=True)
-        reader.start()
-        if not self._ready.wait(HOST_TIMEOUT):
-            raise RuntimeError("the Fjord host did not start within %s s (log: %s)" % (HOST_TIMEOUT, log_path))
+        self._reader = threading.Thread(target=self._read, name="fjord-host-reader", daemon=True)
+        self._reader.start()
 
     def _read(self):
-        for raw in self._process.stdout:
+        for raw in self._in:
             line = json.loads(raw)
             if "id" in line:
                 with self._lock:
                     answer = self._answers.get(line["id"])
                 if answer is not None:
                     answer.put(line)
-            elif line.get("event") == "ready":
-                self._ready.set()
             else:
                 with self._lock:
                     handler = self._handlers.get(line.get("handle"))
@@ -111,7 +112,7 @@ class FjordHost(object):
         with self._lock:
             waiting = list(self._answers.values())
         for answer in waiting:
-            answer.put({"ok": False, "error": "the Fjord host exited"})
+            answer.put({"ok": False, "error": "the Fjord host closed the connection"})
 
     def request(self, op, **fields):
         """Sends one command and returns its answer; raises when the host reports a failure."""
@@ -120,8 +121,8 @@ class FjordHost(object):
         with self._lock:
             self._answers[command["id"]] = answer
         try:
-            self._process.stdin.write((json.dumps(command) + "\n").encode("utf-8"))
-            self._process.stdin.flush()
+            self._out.write((json.dumps(command) + "\n").encode("utf-8"))
+            self._out.flush()
             try:
                 result = answer.get(timeout=HOST_TIMEOUT)
             except queue.Empty:
@@ -149,17 +150,12 @@ class FjordHost(object):
                 self._handlers.pop(handle, None)
 
     def close(self):
-        """Ends the host's stdin: it closes what still runs, deletes its queues and exits."""
-        try:
-            self._process.stdin.close()
-        except OSError:
-            pass
-        try:
-            self._process.wait(timeout=HOST_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-        self._log.close()
+        """Ends the session: the host closes what still runs and deletes its queues, then hangs up."""
+        self._out.close()
+        self._socket.shutdown(socket.SHUT_WR)
+        self._reader.join(HOST_TIMEOUT)
+        self._in.close()
+        self._socket.close()
 
 
 _host = None
@@ -336,13 +332,13 @@ def _outcome(result):
     return "passed", ""
 
 
-def worker(result_fd, log_dir, number):
+def worker(result_fd, fjord_host):
     """Runs the test ids read from stdin, one at a time; one JSON result line each on result_fd."""
     global _host
     install()
     tests = {t.id(): t for t in _all_tests()}
     results = os.fdopen(result_fd, "w")
-    _host = FjordHost(os.path.join(log_dir, "fjord-host-%d.log" % number))
+    _host = FjordHost(fjord_host)
     try:
         for line in sys.stdin:
             test_id = line.strip()
@@ -363,19 +359,20 @@ def worker(result_fd, log_dir, number):
 
 
 class Worker(object):
-    """A worker process as the main process sees it."""
+    """A worker process as the main process sees it; its own output goes to the main process's stderr."""
 
-    def __init__(self, number, log_dir):
+    def __init__(self, number, url, fjord_host):
         read_fd, write_fd = os.pipe()
-        env = dict(os.environ, OS_LOG_CAPTURE="1", OS_STDOUT_CAPTURE="1", OS_STDERR_CAPTURE="1",
+        env = dict(os.environ, RPC_TRANSPORT_URL=url, NOTIFY_TRANSPORT_URL=url,
+                   OS_LOG_CAPTURE="1", OS_STDOUT_CAPTURE="1", OS_STDERR_CAPTURE="1",
                    OS_TEST_TIMEOUT=os.environ.get("OS_TEST_TIMEOUT", "120"),
                    # the suite starts `python3 -m oslo_metrics`: the python3 with this oslo.messaging
                    PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
-        self._log = open(os.path.join(log_dir, "worker-%d.log" % number), "ab")
+        self.number = number
         self.process = subprocess.Popen(
-            [sys.executable, os.path.abspath(__file__), "--worker", str(number), "--result-fd", str(write_fd),
-             "--log-dir", log_dir],
-            stdin=subprocess.PIPE, stdout=self._log, stderr=subprocess.STDOUT, pass_fds=(write_fd,), env=env)
+            [sys.executable, os.path.abspath(__file__), "--worker", "--result-fd", str(write_fd),
+             "--fjord-host", fjord_host],
+            stdin=subprocess.PIPE, stdout=sys.stderr, stderr=sys.stderr, pass_fds=(write_fd,), env=env)
         os.close(write_fd)
         self.results = os.fdopen(read_fd, "r")
         self.alive = True
@@ -391,7 +388,7 @@ class Worker(object):
         if not line:
             self.alive = False
             return dict(id=test_id, outcome="error", seconds=0, fjord=0,
-                        details="the worker process exited (its log: %s)" % self._log.name)
+                        details="worker %d exited (its output is on stderr)" % self.number)
         return json.loads(line)
 
     def close(self):
@@ -401,25 +398,24 @@ class Worker(object):
             pass
         self.process.wait()
         self.results.close()
-        self._log.close()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--url", default=os.environ.get("RPC_TRANSPORT_URL"),
+                        help="the broker's transport URL (default: $RPC_TRANSPORT_URL)")
+    parser.add_argument("--fjord-host", required=True, help="where OsloSuiteHost listens: 127.0.0.1:<port>")
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--result-fd", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--log-dir", default=os.environ.get("FJORD_SUITE_LOG_DIR", "oslo-suite-logs"))
     parser.add_argument("prefixes", nargs="*", help="run only the tests whose id starts with one of these")
     args = parser.parse_args()
-    os.makedirs(args.log_dir, exist_ok=True)
-    if args.worker is not None:
-        worker(args.result_fd, args.log_dir, args.worker)
+    if args.worker:
+        worker(args.result_fd, args.fjord_host)
         return 0
-    for variable in ("RPC_TRANSPORT_URL", "NOTIFY_TRANSPORT_URL"):
-        if not os.environ.get(variable):
-            print("%s is not set: the suite would skip every test" % variable, file=sys.stderr)
-            return 2
+    if not args.url:
+        print("no transport URL (--url or RPC_TRANSPORT_URL): the suite would skip every test", file=sys.stderr)
+        return 2
 
     started = time.monotonic()
     ids = [t.id() for t in _all_tests()]
@@ -438,7 +434,7 @@ def main():
     lock = threading.Lock()
 
     def drain(number):
-        w = Worker(number, args.log_dir)
+        w = Worker(number, args.url, args.fjord_host)
         try:
             while w.alive:
                 try:
