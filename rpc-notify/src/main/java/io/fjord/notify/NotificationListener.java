@@ -48,7 +48,10 @@ import org.slf4j.LoggerFactory;
  * per priority, or what arrived within {@code timeout}; each message is settled individually.
  *
  * <p>Lifecycle as {@link io.fjord.rpc.server.RpcServer}: start, stop, awaitTermination, close.
- * Endpoints run on the executor (default 64 named threads), never on driver threads. Thread-safe.
+ * Endpoints run on the executor (default 64 named threads), never on driver threads. On the default
+ * executor notifications are handled concurrently, so endpoints may see them in another order than they
+ * were sent; a single-thread executor ({@link Builder#executor}) handles them one at a time, in the order
+ * each queue delivers them (what oslo's listener on its eventlet executor does). Thread-safe.
  */
 public final class NotificationListener implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NotificationListener.class);
@@ -488,7 +491,10 @@ public final class NotificationListener implements AutoCloseable {
       return this;
     }
 
-    /** Runs endpoints on {@code executor} (not shut down by the listener). Default: 64 named daemon threads. */
+    /**
+     * Runs endpoints on {@code executor} (not shut down by the listener). Default: 64 named daemon threads,
+     * which may handle notifications out of order; a single-thread executor keeps each queue's order.
+     */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
