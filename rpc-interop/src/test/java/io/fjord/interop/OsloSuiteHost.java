@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -153,7 +155,8 @@ public final class OsloSuiteHost implements AutoCloseable {
   }
 
   /** A running server or listener with its own transport (as each oslo fixture has its own). */
-  private record Hosted(Transport transport, AutoCloseable consumer, OsloSuiteEndpoints.TestServer state) {
+  private record Hosted(Transport transport, AutoCloseable consumer, OsloSuiteEndpoints.TestServer state,
+                        ExecutorService executor) {
   }
 
   /** One suite worker's connection: its commands run in order on the session's thread. */
@@ -253,7 +256,7 @@ public final class OsloSuiteHost implements AutoCloseable {
                 .set("ctxt", JSON.valueToTree(ctxt.asMap())))), null, "1.0")
             .build();
         server.start();
-        hosted.put(handle, new Hosted(transport, server, state));
+        hosted.put(handle, new Hosted(transport, server, state, null));
         return handle;
       } catch (RuntimeException e) {
         transport.close();
@@ -265,8 +268,15 @@ public final class OsloSuiteHost implements AutoCloseable {
       String url = c.path("url").asText();
       String handle = "l" + handles.incrementAndGet();
       Transport transport = open(url);
+      // one notification at a time, in each queue's order, as oslo's fixture gets from its eventlet executor:
+      // test_multiple_servers asserts each listener saw its share in the order sent
+      ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "oslo-suite-listener-" + handle);
+        t.setDaemon(true);
+        return t;
+      });
       try {
-        NotificationListener.Builder b = NotificationListener.builder(transport);
+        NotificationListener.Builder b = NotificationListener.builder(transport).executor(executor);
         for (JsonNode topic : c.path("topics")) {
           b.target(Target.topic(topic.asText()));
           for (String priority : List.of("audit", "debug", "info", "warn", "error", "critical", "sample")) {
@@ -287,10 +297,11 @@ public final class OsloSuiteHost implements AutoCloseable {
         }
         NotificationListener listener = b.build();
         listener.start();
-        hosted.put(handle, new Hosted(transport, listener, null));
+        hosted.put(handle, new Hosted(transport, listener, null, executor));
         return handle;
       } catch (RuntimeException e) {
         transport.close();
+        executor.shutdownNow();
         throw e;
       }
     }
@@ -304,6 +315,9 @@ public final class OsloSuiteHost implements AutoCloseable {
         h.consumer.close();
       } finally {
         h.transport.close();
+        if (h.executor != null) {
+          h.executor.shutdownNow();
+        }
       }
     }
 
