@@ -20,10 +20,11 @@ Tests that cannot apply to a Java server are listed in EXCLUDED with the reason;
 of the suite must run and pass (a skipped test counts as a failure).
 
     python3 fjord_oslo_suite.py --url rabbit://guest:guest@127.0.0.1:5672/ --fjord-host 127.0.0.1:PORT
-        [--workers N] [test id prefix ...]
+        [--option NAME=VALUE ...] [--workers N] [test id prefix ...]
 
---url becomes the suite's RPC_TRANSPORT_URL and NOTIFY_TRANSPORT_URL (oslo's [oslo_messaging_rabbit]
-options may go in its query; Fjord's servers get the same URL). --fjord-host is where an
+--url becomes the suite's RPC_TRANSPORT_URL and NOTIFY_TRANSPORT_URL; each --option NAME=VALUE is an
+[oslo_messaging_rabbit] option that oslo gets as the option's default (oslo.config's set_defaults) and
+Fjord in its URL's query. --fjord-host is where an
 OsloSuiteHost listens: OsloFunctionalSuiteIT starts one in its JVM, `java -cp <rpc-interop test class
 path> io.fjord.interop.OsloSuiteHost` starts one that prints its address. Tests run in N worker
 processes (default 4), each with its own session on the host; the suite's tests use their own
@@ -45,6 +46,7 @@ import threading
 import time
 import traceback
 import unittest
+import urllib.parse
 
 try:
     import fixtures
@@ -159,6 +161,30 @@ class FjordHost(object):
 
 
 _host = None
+# oslo's [oslo_messaging_rabbit] options of the run, name -> value. Fjord reads them from its URL's query.
+# oslo gets them as the options' defaults (set_oslo_defaults): the suite's tests build their own ConfigOpts,
+# never parsed (so oslo.config's environment source is never read), and its SkipIfNoTransportURL hands the
+# URL's query to the kafka driver's options too, which refuse rabbit's.
+_options = {}
+
+
+def set_oslo_defaults(options):
+    """Makes `options` the defaults of oslo's [oslo_messaging_rabbit] options, as a service's set_defaults."""
+    from oslo_config import cfg
+    from oslo_messaging import opts as oslo_opts
+    rabbit = [opt for group, opts in oslo_opts._opts if group == "oslo_messaging_rabbit" for opt in opts]
+    by_name = {opt.dest: opt for opt in rabbit}
+    unknown = sorted(set(options) - set(by_name))
+    if unknown:
+        raise ValueError("oslo.messaging has no [oslo_messaging_rabbit] option %s" % ", ".join(unknown))
+    cfg.set_defaults(rabbit, **{name: by_name[name].type(value) for name, value in options.items()})
+
+
+def fjord_url(url):
+    """The URL for Fjord: the suite's, with the run's options in its query, as Fjord reads them."""
+    if not _options:
+        return url
+    return url + ("&" if "?" in url else "?") + urllib.parse.urlencode(_options)
 
 
 def host():
@@ -217,7 +243,7 @@ class RpcServerFixture(utils.RpcServerFixture):
         fixtures.Fixture.setUp(self)
         twin, namespace, version = _java_twin(self.endpoint)
         self.handle = host().start(
-            "rpc_server", self._on_event, url=self.url, exchange=self.target.exchange,
+            "rpc_server", self._on_event, url=fjord_url(self.url), exchange=self.target.exchange,
             topic=self.target.topic, server=self.target.server, endpoint=twin,
             namespace=namespace, version=version)
         # the host answers once the server consumes: no need for oslo's half-second wait
@@ -250,7 +276,7 @@ class NotificationFixture(utils.NotificationFixture):
 
     def setUp(self):
         fixtures.Fixture.setUp(self)
-        fields = dict(url=self.url, topics=list(self.topics) + [self.name])
+        fields = dict(url=fjord_url(self.url), topics=list(self.topics) + [self.name])
         if self.batch_size is not None:
             fields.update(batch_size=self.batch_size, batch_timeout=self.batch_timeout)
         self.handle = host().start("listener", self._on_event, **fields)
@@ -332,9 +358,11 @@ def _outcome(result):
     return "passed", ""
 
 
-def worker(result_fd, fjord_host):
+def worker(result_fd, fjord_host, options):
     """Runs the test ids read from stdin, one at a time; one JSON result line each on result_fd."""
     global _host
+    _options.update(options)
+    set_oslo_defaults(options)
     install()
     tests = {t.id(): t for t in _all_tests()}
     results = os.fdopen(result_fd, "w")
@@ -356,12 +384,17 @@ def worker(result_fd, fjord_host):
             results.flush()
     finally:
         _host.close()
+    # threads a failed test's oslo transports left behind must not keep the worker alive
+    results.close()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 class Worker(object):
     """A worker process as the main process sees it; its own output goes to the main process's stderr."""
 
-    def __init__(self, number, url, fjord_host):
+    def __init__(self, number, url, fjord_host, options):
         read_fd, write_fd = os.pipe()
         env = dict(os.environ, RPC_TRANSPORT_URL=url, NOTIFY_TRANSPORT_URL=url,
                    OS_LOG_CAPTURE="1", OS_STDOUT_CAPTURE="1", OS_STDERR_CAPTURE="1",
@@ -371,7 +404,7 @@ class Worker(object):
         self.number = number
         self.process = subprocess.Popen(
             [sys.executable, os.path.abspath(__file__), "--worker", "--result-fd", str(write_fd),
-             "--fjord-host", fjord_host],
+             "--fjord-host", fjord_host] + ["--option=%s=%s" % o for o in options.items()],
             stdin=subprocess.PIPE, stdout=sys.stderr, stderr=sys.stderr, pass_fds=(write_fd,), env=env)
         os.close(write_fd)
         self.results = os.fdopen(read_fd, "r")
@@ -405,13 +438,16 @@ def main():
     parser.add_argument("--url", default=os.environ.get("RPC_TRANSPORT_URL"),
                         help="the broker's transport URL (default: $RPC_TRANSPORT_URL)")
     parser.add_argument("--fjord-host", required=True, help="where OsloSuiteHost listens: 127.0.0.1:<port>")
+    parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                        help="an [oslo_messaging_rabbit] option for both sides (repeat for more)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--result-fd", type=int, help=argparse.SUPPRESS)
     parser.add_argument("prefixes", nargs="*", help="run only the tests whose id starts with one of these")
     args = parser.parse_args()
+    options = dict(o.split("=", 1) for o in args.option)
     if args.worker:
-        worker(args.result_fd, args.fjord_host)
+        worker(args.result_fd, args.fjord_host, options)
         return 0
     if not args.url:
         print("no transport URL (--url or RPC_TRANSPORT_URL): the suite would skip every test", file=sys.stderr)
@@ -434,7 +470,7 @@ def main():
     lock = threading.Lock()
 
     def drain(number):
-        w = Worker(number, args.url, args.fjord_host)
+        w = Worker(number, args.url, args.fjord_host, options)
         try:
             while w.alive:
                 try:
@@ -446,6 +482,8 @@ def main():
                     results.append(r)
                     print("%-7s %6.1f s  %s%s" % (r["outcome"].upper(), r["seconds"], r["id"],
                                                  "" if r["fjord"] else "  (no Fjord server or listener)"))
+                    if r["outcome"] != "passed":
+                        print("\n%s\n" % r["details"].rstrip())
                     sys.stdout.flush()
         finally:
             w.close()
@@ -460,12 +498,13 @@ def main():
     for i in excluded:
         print("EXCLUDED         %s: %s" % (i, EXCLUDED[i]))
     for r in failed:
-        print("\n======== %s: %s\n%s" % (r["outcome"].upper(), r["id"], r["details"]))
+        print("%-7s          %s (details above)" % (r["outcome"].upper(), r["id"]))
     from importlib.metadata import version
     print("\noslo.messaging %s functional suite against Fjord: %d tests, %d run, %d passed, %d failed, "
-          "%d excluded; %d with a Fjord server or listener; %.1f s with %d workers"
+          "%d excluded; %d with a Fjord server or listener; %.1f s with %d workers; options %s"
           % (version("oslo.messaging"), len(ids), len(results), len(results) - len(failed), len(failed),
-             len(excluded), sum(1 for r in results if r["fjord"]), time.monotonic() - started, args.workers))
+             len(excluded), sum(1 for r in results if r["fjord"]), time.monotonic() - started, args.workers,
+             options or "oslo's defaults"))
     not_run = len(ids) - len(excluded) - len(results)
     if not_run:
         print("%d tests did not run: their workers exited" % not_run)

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * runs the installed tests, oslo's clients and the assertions unchanged and replaces only the fixtures that
  * start servers and listeners; those ask an {@link OsloSuiteHost} in this JVM to start Fjord's. Fails when
  * any test not excluded in the shim's {@code EXCLUDED} fails or is skipped, with the suite's output (each
- * failing test's traceback and captured logs). Subclasses choose the oslo runtime, broker and options.
+ * failing test's traceback and captured logs). Subclasses choose the oslo runtime, broker and options (not
+ * {@code use_queue_manager}: the suite's clients have no {@code lock_path}).
  */
 abstract class OsloFunctionalSuiteContract {
   /** The suite takes about a minute with 4 workers; its longest tests wait 15 s for nothing to arrive. */
@@ -39,11 +41,13 @@ abstract class OsloFunctionalSuiteContract {
   @Test
   void osloMessagingsFunctionalSuitePassesWithFjordServersAndListeners() throws Exception {
     // both fail naming what to install or start when the broker or oslo.messaging is missing
-    String url = setup.url(null, null);
+    String url = setup.brokerUrl();
     try (OsloRuntime runtime = setup.newRuntime(); OsloSuiteHost host = OsloSuiteHost.start()) {
       runtime.require();
-      ProcessBuilder pb = runtime.processBuilder("fjord_oslo_suite.py", List.of("--url", url,
-          "--fjord-host", host.address(), "--workers", String.valueOf(WORKERS))).redirectErrorStream(true);
+      List<String> args = new ArrayList<>(List.of("--url", url, "--fjord-host", host.address(),
+          "--workers", String.valueOf(WORKERS)));
+      setup.options().forEach((name, value) -> args.add("--option=" + name + "=" + value));
+      ProcessBuilder pb = runtime.processBuilder("fjord_oslo_suite.py", args).redirectErrorStream(true);
       Process suite = pb.start();
       StringBuilder output = new StringBuilder();
       Thread reader = new Thread(() -> copy(suite, output), "oslo-suite-output");
