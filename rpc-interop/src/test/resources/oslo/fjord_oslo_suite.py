@@ -63,7 +63,7 @@ SUITE_PACKAGE = "oslo_messaging.tests.functional"
 
 # Tests of the installed suite that do not run against Fjord: test id -> why. Every id must name a
 # test of the suite (a stale entry fails the run), and nothing else is left out. Empty for oslo.messaging
-# 14.0.3: every test applies, including the three that start no server (test_timeout, test_mandatory_call,
+# 14.0.3 and 16.1: every test applies, including the three that start no server (test_timeout, test_mandatory_call,
 # test_bad_endpoint: oslo's client on its own) and MetricsTestCase (oslo's client-side metrics, served by
 # `python3 -m oslo_metrics` on port 3000, while Fjord serves the calls).
 EXCLUDED = {
