@@ -48,7 +48,10 @@ import org.slf4j.LoggerFactory;
  * per priority, or what arrived within {@code timeout}; each message is settled individually.
  *
  * <p>Lifecycle as {@link io.fjord.rpc.server.RpcServer}: start, stop, awaitTermination, close.
- * Endpoints run on the executor (default 64 named threads), never on driver threads. Thread-safe.
+ * Endpoints run on the executor (default 64 named threads), never on driver threads. On the default
+ * executor notifications are handled concurrently, so endpoints may see them in another order than they
+ * were sent; a single-thread executor ({@link Builder#executor}) handles them one at a time, in the order
+ * each queue delivers them (what oslo's listener on its eventlet executor does). Thread-safe.
  */
 public final class NotificationListener implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NotificationListener.class);
@@ -123,7 +126,9 @@ public final class NotificationListener implements AutoCloseable {
     Set<String> names = new LinkedHashSet<>();
     priorities().forEach(p -> names.add(p.routingName()));
     lifecycle.start(() -> {
-      io.fjord.rpc.spi.DriverListener l = core.driver().listenForNotifications(targets, names, pool, this::onMessage);
+      // a batch listener holds up to batchSize unsettled: the driver must let that many through
+      io.fjord.rpc.spi.DriverListener l = core.driver().listenForNotifications(targets, names, pool, batchSize,
+          this::onMessage);
       java.util.OptionalInt limit = l.deliveryLimit();
       redeliveryLimit = limit.isPresent() ? Math.min(maxRedeliveries, limit.getAsInt()) : maxRedeliveries;
       if (allowRequeue && limit.isPresent() && limit.getAsInt() < maxRedeliveries) {
@@ -475,7 +480,9 @@ public final class NotificationListener implements AutoCloseable {
     /**
      * Deliver lists of up to {@code size} notifications per priority, or what arrived within
      * {@code timeout} of the first. Endpoint methods then take {@code List<ReceivedNotification>}.
-     * On RabbitMQ keep {@code size} at most the driver's prefetch (64 by default).
+     * On RabbitMQ the listener's consumers get a prefetch of at least {@code size} (the transport's
+     * {@code rabbit_qos_prefetch_count}, 64 by default, when that is larger; none when it is 0), so a batch can
+     * fill before its timeout.
      */
     public Builder batch(int size, Duration timeout) {
       if (size < 1) {
@@ -489,7 +496,10 @@ public final class NotificationListener implements AutoCloseable {
       return this;
     }
 
-    /** Runs endpoints on {@code executor} (not shut down by the listener). Default: 64 named daemon threads. */
+    /**
+     * Runs endpoints on {@code executor} (not shut down by the listener). Default: 64 named daemon threads,
+     * which may handle notifications out of order; a single-thread executor keeps each queue's order.
+     */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;

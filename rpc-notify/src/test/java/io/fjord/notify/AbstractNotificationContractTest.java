@@ -366,6 +366,23 @@ public abstract class AbstractNotificationContractTest {
     assertThat(sizes).contains(5);
   }
 
+  @Test
+  void batchListenerFillsABatchLargerThanThePrefetchWithoutWaitingForItsTimeout() throws Exception {
+    // found by oslo.messaging's functional suite (test_simple_batch): with the AMQP driver's default prefetch
+    // of 64 a batch of 100 never filled; every batch waited out the timeout with at most 64 notifications
+    Transport t = transport();
+    Notifier notifier = Notifier.builder(t).publisherId("p").topics(topic).failurePolicy(Notifier.FailurePolicy.THROW).build();
+    notifier.info(RequestContext.empty(), "warm.up", Map.of());
+    for (int i = 1; i < 150; i++) {
+      notifier.info(RequestContext.empty(), "b" + i, Map.of());
+    }
+    Batches batches = new Batches();
+    // a timeout far beyond WAIT: only a full batch can arrive in time
+    started(NotificationListener.builder(t).target(Target.topic(topic)).batch(100, Duration.ofMinutes(5)).endpoint(batches));
+    List<Integer> sizes = batches.sizes.awaitCount(1, WAIT);
+    assertThat(sizes.get(0)).as("the first batch").isEqualTo(100);
+  }
+
   /** Blocks on the first notification until released; records the rest. */
   public static class Stuck {
     final CountDownLatch entered = new CountDownLatch(1);

@@ -280,6 +280,16 @@ final class AmqpDriver implements Driver {
   @Override
   public DriverListener listenForNotifications(List<Target> targets, Set<String> priorities, String pool,
                                                MessageHandler handler) {
+    return listenForNotifications(targets, priorities, pool, 0, handler);
+  }
+
+  /**
+   * The prefetch is at least {@code unsettled} (a batch listener's batch size), unless it is 0 (unlimited):
+   * below it a batch could never fill and every batch would wait out its timeout.
+   */
+  @Override
+  public DriverListener listenForNotifications(List<Target> targets, Set<String> priorities, String pool,
+                                               int unsettled, MessageHandler handler) {
     connections.ensureOpen();
     // queue -> (exchange, binding key) pairs
     Map<String, List<String[]>> bindings = new LinkedHashMap<>();
@@ -302,8 +312,8 @@ final class AmqpDriver implements Driver {
         return declared;
       }, topology.consumerArguments(q), false));
     });
-    return started(subscription("notification listener on " + bindings.keySet(), settings.prefetch, queues, handler,
-        null));
+    int prefetch = settings.prefetch == 0 ? 0 : Math.max(settings.prefetch, unsettled);
+    return started(subscription("notification listener on " + bindings.keySet(), prefetch, queues, handler, null));
   }
 
   /** Starts {@code s} and tracks it for recovery until it is closed. */

@@ -112,6 +112,20 @@ public interface Driver extends AutoCloseable {
   }
 
   /**
+   * As {@link #listenForNotifications(List, Set, String, MessageHandler)}, for a listener that holds up to
+   * {@code unsettled} messages unsettled at once before it settles any (a batch listener: its batch size). A
+   * driver that limits the messages in flight per consumer (RabbitMQ's prefetch) MUST let at least
+   * {@code unsettled} through, or such a listener waits for messages the driver holds back. The default
+   * ignores {@code unsettled}, right for a driver without such a limit.
+   *
+   * @param unsettled how many messages the listener may hold unsettled; 0 when it settles each on its own
+   */
+  default DriverListener listenForNotifications(List<Target> targets, Set<String> priorities, String pool,
+                                                int unsettled, MessageHandler handler) {
+    return listenForNotifications(targets, priorities, pool, handler);
+  }
+
+  /**
    * The broker this driver is connected to, as it announced itself; drivers that know nothing
    * about it return {@code BrokerInfo("unknown", "unknown")}. MUST NOT block.
    */
