@@ -33,15 +33,8 @@ final class DescribeCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Option(names = "--topic", required = true, paramLabel = "TOPIC", order = 1, description = "Topic")
-  private String topic;
-
-  @Option(names = "--server", paramLabel = "SERVER", order = 2, description = "One server of the topic (default: any)")
-  private String server;
-
-  @Option(names = "--exchange", paramLabel = "EXCHANGE", order = 3,
-      description = "Exchange (default: the control exchange, openstack)")
-  private String exchange;
+  @Mixin
+  private ServerAddress address;
 
   @Option(names = "--json", order = 4, description = "Print the raw JSON result (docs/wire-format.md §9), indented")
   private boolean json;
@@ -57,7 +50,7 @@ final class DescribeCommand implements Callable<Integer> {
   public Integer call() {
     Target to;
     try {
-      to = Target.topic(topic).withServer(server).withExchange(exchange);
+      to = address.target();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid target: " + e.getMessage());
     }

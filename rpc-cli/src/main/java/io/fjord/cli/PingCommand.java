@@ -32,15 +32,8 @@ final class PingCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Option(names = "--topic", required = true, paramLabel = "TOPIC", order = 1, description = "Topic")
-  private String topic;
-
-  @Option(names = "--server", paramLabel = "SERVER", order = 2, description = "One server of the topic (default: any)")
-  private String server;
-
-  @Option(names = "--exchange", paramLabel = "EXCHANGE", order = 3,
-      description = "Exchange (default: the control exchange, openstack)")
-  private String exchange;
+  @Mixin
+  private ServerAddress address;
 
   @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class, order = 10,
       description = "How long to wait for the pong (default: 5s)")
@@ -51,7 +44,7 @@ final class PingCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Target to = Target.topic(topic).withServer(server).withExchange(exchange);
+    Target to = address.target();
     try (Transport transport = common.open(root, null)) {
       long start = System.nanoTime();
       JsonNode reply = RpcClient.builder(transport, to).timeout(timeout).build()

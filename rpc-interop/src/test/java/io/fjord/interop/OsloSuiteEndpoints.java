@@ -1,7 +1,6 @@
 package io.fjord.interop;
 
 import io.fjord.notify.ReceivedNotification;
-import io.fjord.rpc.RemoteIdentity;
 import io.fjord.rpc.RequestContext;
 import io.fjord.rpc.annotation.ExpectedExceptions;
 import io.fjord.rpc.annotation.RpcMethod;
@@ -16,23 +15,6 @@ import java.util.function.Consumer;
  */
 final class OsloSuiteEndpoints {
   private OsloSuiteEndpoints() {
-  }
-
-  /** A Java exception a Python caller receives as its builtin {@code ValueError}. */
-  static final class PythonValueError extends IllegalArgumentException implements RemoteIdentity {
-    PythonValueError(String message) {
-      super(message);
-    }
-
-    @Override
-    public String remoteModule() {
-      return "builtins";
-    }
-
-    @Override
-    public String remoteClass() {
-      return "ValueError";
-    }
   }
 
   /**
@@ -52,7 +34,7 @@ final class OsloSuiteEndpoints {
     @ExpectedExceptions(IllegalArgumentException.class)
     public synchronized long subtract(long increment) {
       if (ival < increment) {
-        throw new PythonValueError("ival can't go negative!");
+        throw new JavaEndpoints.PythonValueError("ival can't go negative!");
       }
       ival -= increment;
       return ival;

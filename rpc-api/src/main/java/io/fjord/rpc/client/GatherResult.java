@@ -50,6 +50,40 @@ public final class GatherResult<T> {
     this.expectationMet = expectationMet;
   }
 
+  /**
+   * The result of what a call collected: each reply converted by {@code convert} (a conversion failure, a
+   * {@link io.fjord.rpc.MessagingException}, becomes that reply's failure), attributed or not, and the expected
+   * servers that did not answer.
+   */
+  static <T> GatherResult<T> of(io.fjord.rpc.internal.ReplyWaiter.Collected collected, Expected expected,
+                                java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, T> convert) {
+    Map<String, Reply<T>> byServer = new LinkedHashMap<>();
+    List<Reply<T>> unattributed = new java.util.ArrayList<>();
+    for (io.fjord.rpc.internal.ReplyWaiter.Gathered g : collected.replies()) {
+      Reply<T> reply;
+      if (g.failure() != null) {
+        reply = new Reply<>(g.server(), null, g.failure());
+      } else {
+        Reply<T> converted;
+        try {
+          converted = new Reply<>(g.server(), convert.apply(g.result() == null
+              ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : g.result()), null);
+        } catch (io.fjord.rpc.MessagingException e) {
+          converted = new Reply<>(g.server(), null, e);
+        }
+        reply = converted;
+      }
+      if (g.server() == null) {
+        unattributed.add(reply);
+      } else {
+        byServer.put(g.server(), reply);
+      }
+    }
+    Set<String> missing = new java.util.LinkedHashSet<>(expected.servers());
+    missing.removeAll(byServer.keySet());
+    return new GatherResult<>(byServer, unattributed, missing, collected.expectationMet());
+  }
+
   /** The replies of Fjord servers, by server name, in arrival order. */
   public Map<String, Reply<T>> byServer() {
     return byServer;

@@ -395,18 +395,22 @@ public final class RpcClient implements Invoker {
       throw e;
     }
     pending.future.whenComplete((r, e) -> settled.run());
-    try {
-      core.driver().send(target, body, new SendOptions(deadline.timeout(), mandatory(), options.retry(), deadline,
-          priority()))
-          .whenComplete((ok, error) -> {
-            if (error != null) {
-              pending.future.completeExceptionally(sendFailure("call", method, unwrap(error)));
-            }
-          });
-    } catch (RuntimeException e) {
-      pending.future.completeExceptionally(sendFailure("call", method, e));
-    }
+    publish(target, body, new SendOptions(deadline.timeout(), mandatory(), options.retry(), deadline, priority()),
+        pending.future, method);
     return pending.future;
+  }
+
+  /** Publishes a call's request; a failure to send fails {@code waiting}, the future its caller waits on. */
+  private void publish(Target to, byte[] body, SendOptions sendOptions, CompletableFuture<?> waiting, String method) {
+    try {
+      core.driver().send(to, body, sendOptions).whenComplete((ok, error) -> {
+        if (error != null) {
+          waiting.completeExceptionally(sendFailure("call", method, unwrap(error)));
+        }
+      });
+    } catch (RuntimeException e) {
+      waiting.completeExceptionally(sendFailure("call", method, e));
+    }
   }
 
   // ------------------------------------------------------------------ scatter-gather
@@ -485,48 +489,16 @@ public final class RpcClient implements Invoker {
       throw e;
     }
     gathering.future.whenComplete((r, e) -> settled.run());
-    try {
-      core.driver().send(all, body, new SendOptions(deadline.timeout(), false, options.retry(), deadline,
-          priority()))
-          .whenComplete((ok, error) -> {
-            if (error != null) {
-              gathering.future.completeExceptionally(sendFailure("call", method, unwrap(error)));
-            }
-          });
-    } catch (RuntimeException e) {
-      gathering.future.completeExceptionally(sendFailure("call", method, e));
-    }
+    publish(all, body, new SendOptions(deadline.timeout(), false, options.retry(), deadline, priority()),
+        gathering.future, method);
     return gathering.future;
   }
 
   private <T> GatherResult<T> gathered(ReplyWaiter.Collected collected, String method, JavaType type,
                                        Expected expected) {
-    Map<String, GatherResult.Reply<T>> byServer = new LinkedHashMap<>();
-    List<GatherResult.Reply<T>> unattributed = new ArrayList<>();
-    for (ReplyWaiter.Gathered g : collected.replies()) {
-      GatherResult.Reply<T> reply;
-      if (g.failure() != null) {
-        reply = new GatherResult.Reply<>(g.server(), null, g.failure());
-      } else {
-        GatherResult.Reply<T> converted;
-        try {
-          converted = new GatherResult.Reply<>(g.server(), convert(g.result() == null
-              ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : g.result(), method, type), null);
-        } catch (MessagingException e) {
-          converted = new GatherResult.Reply<>(g.server(), null, e);
-        }
-        reply = converted;
-      }
-      if (g.server() == null) {
-        unattributed.add(reply);
-      } else {
-        byServer.put(g.server(), reply);
-      }
-    }
-    java.util.Set<String> missing = new java.util.LinkedHashSet<>(expected.servers());
-    missing.removeAll(byServer.keySet());
-    return new GatherResult<>(byServer, unattributed, missing, collected.expectationMet());
+    return GatherResult.of(collected, expected, node -> convert(node, method, type));
   }
+
 
   /** The requests' priority: the options', else oslo's 0. */
   private int priority() {
